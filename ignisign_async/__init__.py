@@ -1,0 +1,61 @@
+"""ignisign_async: the Python SDK for the IgniSign electronic-signature API (v3).
+
+    from ignisign_async import AsyncIgnisign
+
+    async with AsyncIgnisign() as client:        # IGNISIGN_APP_ID / _APP_ENV / _APP_SECRET
+        profiles = await client.signature_profiles.list()
+"""
+
+from ._client import AsyncIgnisign
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    DownloadError,
+    IgnisignError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+    WebhookError,
+    WebhookVerificationError,
+)
+from ._types import NOT_GIVEN, NotGiven
+from ._version import __version__
+
+__all__ = [
+    "AsyncIgnisign",
+    "NOT_GIVEN",
+    "NotGiven",
+    "__version__",
+    "IgnisignError",
+    "APIError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "DownloadError",
+    "WebhookError",
+    "WebhookVerificationError",
+]
+
+for _name in __all__:
+    _obj = globals()[_name]
+    if getattr(_obj, "__module__", "").startswith("ignisign_async."):
+        try:
+            _obj.__module__ = "ignisign_async"
+        except (AttributeError, TypeError):
+            pass
+del _name, _obj

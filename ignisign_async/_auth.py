@@ -1,0 +1,111 @@
+"""The app secret becomes a JWT, kept and renewed before it expires.
+
+:class:`TokenManager` holds the current token and its expiry (read from the JWT's ``exp``):
+
+* a token is renewed when less than ``min(60 s, a quarter of its lifetime)`` remains;
+* under concurrency exactly one renewal is in flight: the lock is created lazily inside the
+  running event loop and the token is checked again once the lock is held;
+* a 401 on a call made with token T drops T -- only if T is still the current token, so a burst
+  of 401s for an old token costs one renewal, not one each;
+* a token whose ``exp`` cannot be read is treated as short-lived, never as eternal.
+
+The token never leaves this module except as the value of an ``Authorization`` header.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+import anyio
+
+__all__ = ["TokenManager", "jwt_expiry"]
+
+REFRESH_MARGIN: Final = 60.0
+UNREADABLE_EXP_LIFETIME: Final = 120.0
+
+
+def jwt_expiry(token: str) -> float | None:
+    """The ``exp`` claim of a JWT (seconds since the epoch), or ``None`` if unreadable."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    payload = parts[1]
+    try:
+        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        claims = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    exp = claims.get("exp") if isinstance(claims, dict) else None
+    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
+        return None
+    return float(exp)
+
+
+class TokenManager:
+    """Single-flight holder of the API token. ``fetch`` posts the app secret and returns a JWT."""
+
+    __slots__ = ("_fetch", "_token", "_refresh_at", "_lock", "_clock", "auth_count")
+
+    def __init__(
+        self,
+        fetch: Callable[[], Awaitable[str]],
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._fetch = fetch
+        self._clock = clock
+        self._token: str | None = None
+        self._refresh_at = 0.0
+        self._lock: anyio.Lock | None = None
+        self.auth_count = 0
+        """How many times a token was fetched (for tests and benchmarks)."""
+
+    def __repr__(self) -> str:
+        state = "no token" if self._token is None else "token held"
+        return f"<TokenManager {state}>"
+
+    def _current(self) -> str | None:
+        token = self._token
+        if token is not None and self._clock() < self._refresh_at:
+            return token
+        return None
+
+    async def get(self) -> str:
+        """A token that is valid for a while yet, fetching one if needed (one fetch at a time)."""
+        token = self._current()
+        if token is not None:
+            return token
+        if self._lock is None:
+            self._lock = anyio.Lock()
+        async with self._lock:
+            token = self._current()
+            if token is not None:
+                return token
+            token = await self._fetch()
+            self.auth_count += 1
+            self._store(token)
+            return token
+
+    def _store(self, token: str) -> None:
+        now = self._clock()
+        exp = jwt_expiry(token)
+        lifetime = UNREADABLE_EXP_LIFETIME if exp is None else max(0.0, exp - now)
+        margin = min(REFRESH_MARGIN, lifetime / 4)
+        self._token = token
+        self._refresh_at = now + lifetime - margin
+
+    def invalidate(self, token: str) -> None:
+        """Forget ``token`` if it is still the current one (a 401 was answered to it)."""
+        if self._token == token:
+            self._token = None
+            self._refresh_at = 0.0
+
+    def reset(self) -> None:
+        """Forget the token and the lock (after a fork, or when moving to another event loop)."""
+        self._token = None
+        self._refresh_at = 0.0
+        self._lock = None

@@ -1,0 +1,282 @@
+"""The exceptions raised by ``ignisign_async``.
+
+Every exception the SDK raises on purpose derives from :class:`IgnisignError`; bad arguments raise
+the builtin ``ValueError``/``TypeError`` before any request is made::
+
+    IgnisignError
+    ├── APIError                      the server answered with a non-2xx status
+    │   ├── BadRequestError             400
+    │   ├── AuthenticationError         401, or the app secret was refused
+    │   ├── PermissionDeniedError       403
+    │   ├── NotFoundError               404
+    │   ├── ConflictError               409
+    │   ├── UnprocessableEntityError    422
+    │   ├── RateLimitError              429
+    │   └── InternalServerError         5xx
+    ├── APIConnectionError            no usable answer: connect error, dropped connection, ...
+    │   └── APITimeoutError             an attempt or the whole call ran out of time
+    ├── APIResponseValidationError    a 2xx answer that does not fit the documented model
+    ├── DownloadError                 a download ended before its ``Content-Length``
+    └── WebhookError                  a webhook body that cannot be consumed
+        └── WebhookVerificationError    wrong appId/appEnv, or the token check failed
+
+Messages never contain the app secret, a JWT, or request headers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "IgnisignError",
+    "APIError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "DownloadError",
+    "WebhookError",
+    "WebhookVerificationError",
+]
+
+
+class IgnisignError(Exception):
+    """Base class of every error the SDK raises on purpose."""
+
+
+class APIError(IgnisignError):
+    """The API answered with an error status.
+
+    ``code`` is the IgniSign error code (``"SIGNER_NOT_FOUND"``...), ``body`` the parsed JSON error
+    body (or the raw text when it is not JSON), and ``request`` the ``"METHOD /path"`` that failed::
+
+        try:
+            await client.signers.get(signer_id)
+        except NotFoundError as exc:
+            print(exc.code, exc.status_code)      # SIGNER_NOT_FOUND 404
+    """
+
+    status_code: int
+    code: str | None
+    context: Mapping[str, Any] | None
+    body: object
+    request: str
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        body: object = None,
+        request: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.code = code
+        self.context = context
+        self.body = body
+        self.request = request
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        parts = [f"{self.status_code}"]
+        if self.code:
+            parts.append(self.code)
+        head = " ".join(parts)
+        where = f" ({self.request})" if self.request else ""
+        return f"{head}: {self.message}{where}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_api_error,
+            (
+                type(self),
+                self.message,
+                self.status_code,
+                self.code,
+                self.context,
+                self.body,
+                self.request,
+                self.retry_after,
+            ),
+        )
+
+
+def _rebuild_api_error(
+    cls: type[APIError],
+    message: str,
+    status_code: int,
+    code: str | None,
+    context: Mapping[str, Any] | None,
+    body: object,
+    request: str,
+    retry_after: float | None,
+) -> APIError:
+    return cls(
+        message,
+        status_code=status_code,
+        code=code,
+        context=context,
+        body=body,
+        request=request,
+        retry_after=retry_after,
+    )
+
+
+class BadRequestError(APIError):
+    """400: the request was refused as invalid (validation, wrong status for the operation)."""
+
+
+class AuthenticationError(APIError):
+    """401, or the authentication call itself failed (wrong secret, unknown or blocked app)."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the application is not allowed to do this."""
+
+
+class NotFoundError(APIError):
+    """404: the id does not exist (or not for this application and environment)."""
+
+
+class ConflictError(APIError):
+    """409: the request conflicts with the current state."""
+
+
+class UnprocessableEntityError(APIError):
+    """422: the request is well formed but cannot be processed."""
+
+
+class RateLimitError(APIError):
+    """429: too many requests. ``retry_after`` holds the server's wait hint in seconds, if any."""
+
+
+class InternalServerError(APIError):
+    """5xx: the server failed."""
+
+
+class APIConnectionError(IgnisignError):
+    """No usable answer: the connection failed, dropped, or the response could not be read."""
+
+    def __init__(self, message: str = "Connection error.", *, request: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.request})" if self.request else self.message
+
+
+class APITimeoutError(APIConnectionError):
+    """An attempt exceeded ``timeout``, or the whole call exceeded its ``deadline``."""
+
+    def __init__(self, message: str = "Request timed out.", *, request: str = "") -> None:
+        super().__init__(message, request=request)
+
+
+class APIResponseValidationError(IgnisignError):
+    """The server answered 2xx with a body that does not fit the documented model."""
+
+    def __init__(self, message: str, *, request: str = "", body: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+
+
+class DownloadError(IgnisignError):
+    """A download ended early: fewer bytes arrived than the server announced."""
+
+    def __init__(self, message: str, *, received: int, expected: int | None) -> None:
+        super().__init__(message)
+        self.received = received
+        self.expected = expected
+
+
+class WebhookError(IgnisignError, ValueError):
+    """A webhook body that cannot be consumed: not JSON, or missing or mistyped fields."""
+
+
+class WebhookVerificationError(WebhookError):
+    """The webhook did not come from IgniSign for this app: wrong appId/appEnv or invalid token."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+_STATUS_ERRORS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def error_class_for(status_code: int) -> type[APIError]:
+    """The :class:`APIError` subclass for an HTTP status code."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status_code, APIError)
+
+
+def api_error_from_response(
+    response: httpx.Response, content: bytes, *, request: str, retry_after: float | None = None
+) -> APIError:
+    """Build the typed error for an error response, given (up to 1 MiB of) its body.
+
+    Accepts the documented error body (``message``, ``code``, ``context``...), the ``errorCode``
+    spelling of the ``IgnisignError`` model, and bodies that are not JSON at all.
+    """
+    status = response.status_code
+    text = content.decode("utf-8", errors="replace")
+    body: object
+    try:
+        body = json.loads(text) if text.strip() else text
+    except ValueError:
+        body = text
+    code: str | None = None
+    message: str | None = None
+    context: Mapping[str, Any] | None = None
+    if isinstance(body, Mapping):
+        raw_code = body.get("code", body.get("errorCode"))
+        code = raw_code if isinstance(raw_code, str) else None
+        raw_message = body.get("message")
+        if isinstance(raw_message, str):
+            message = raw_message
+        elif raw_message is not None:
+            message = json.dumps(raw_message, default=str)[:500]
+        raw_context = body.get("context")
+        context = raw_context if isinstance(raw_context, Mapping) else None
+    if message is None:
+        reason = response.reason_phrase or "HTTP error"
+        snippet = text.strip()[:200] if isinstance(body, str) else ""
+        message = f"{reason}: {snippet}" if snippet else reason
+    cls = error_class_for(status)
+    return cls(
+        message,
+        status_code=status,
+        code=code,
+        context=context,
+        body=body,
+        request=request,
+        retry_after=retry_after,
+    )

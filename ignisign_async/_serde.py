@@ -1,0 +1,184 @@
+"""The one cattrs converter: JSON of the API <-> attrs models.
+
+Built once at import; cattrs then generates and caches one structuring function per model, so a
+call pays only for the generated code. The rules:
+
+* attribute ``signer_id`` <-> wire ``signerId``; ``id`` <-> ``_id``; ``created_at`` <-> ``_createdAt``;
+  a field made with :func:`ignisign_async.models._base.wire` names its wire key explicitly;
+* unknown keys are ignored; absent optional keys take the attribute's default;
+* ``datetime`` <-> ISO-8601 (always timezone-aware; ``Z`` accepted on every Python); ``date`` <->
+  ``YYYY-MM-DD``;
+* :class:`~ignisign_async.models._base.ApiEnum` values the SDK does not know still parse;
+* ``str``, ``bool``, ``int`` and ``float`` are checked, not coerced (``"yes"`` is not a bool).
+
+Anything that does not fit raises :class:`ignisign_async.APIResponseValidationError` through
+:func:`structure`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import re
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from ._errors import APIResponseValidationError
+from .models._base import WIRE_KEY, ApiEnum
+
+__all__ = ["converter", "structure", "unstructure", "wire_name", "format_datetime"]
+
+_T = TypeVar("_T")
+_CAMEL = re.compile(r"_([a-z0-9])")
+_SPECIAL = {"id": "_id", "created_at": "_createdAt"}
+
+
+@functools.lru_cache(maxsize=None)
+def _camel(name: str) -> str:
+    return _SPECIAL.get(name) or _CAMEL.sub(lambda m: m.group(1).upper(), name)
+
+
+def wire_name(field: attrs.Attribute[Any]) -> str:
+    """The JSON key of an attrs field."""
+    explicit = field.metadata.get(WIRE_KEY)
+    return explicit if explicit is not None else _camel(field.name)
+
+
+def _parse_datetime(value: object, _: object = None) -> _dt.datetime:
+    if isinstance(value, _dt.datetime):
+        parsed = value
+    elif isinstance(value, str):
+        text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+        parsed = _dt.datetime.fromisoformat(text)
+    else:
+        raise TypeError(f"expected an ISO-8601 date-time string, got {type(value).__name__}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_dt.timezone.utc)
+    return parsed
+
+
+def format_datetime(value: _dt.datetime) -> str:
+    """ISO-8601 with a ``Z`` for UTC, as the API writes it. Naive datetimes are refused."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("datetimes sent to the API must be timezone-aware")
+    text = value.astimezone(_dt.timezone.utc).isoformat(timespec="milliseconds")
+    return text.replace("+00:00", "Z")
+
+
+def _parse_date(value: object, _: object = None) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        return _dt.date.fromisoformat(value[:10])
+    raise TypeError(f"expected a YYYY-MM-DD string, got {type(value).__name__}")
+
+
+def _strict(kind: type[Any]) -> Any:
+    name = kind.__name__
+
+    def hook(value: object, _: object = None) -> Any:
+        if type(value) is kind:
+            return value
+        if kind is float and type(value) is int:
+            return float(value)  # type: ignore[arg-type]
+        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+            return kind(value)
+        raise TypeError(f"expected {name}, got {type(value).__name__}")
+
+    return hook
+
+
+def _enum_hook(cls: type[ApiEnum]) -> Any:
+    lookup = cls._value2member_map_
+
+    def hook(value: object, _: object = None) -> ApiEnum:
+        member = lookup.get(value) if isinstance(value, str) else None
+        if member is not None:
+            return member  # type: ignore[return-value]
+        if not isinstance(value, str):
+            raise TypeError(f"expected a {cls.__name__} string, got {type(value).__name__}")
+        return cls(value)
+
+    return hook
+
+
+def _passthrough(value: object, _: object = None) -> object:
+    return value
+
+
+def _build() -> cattrs.Converter:
+    conv = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
+    for kind in (str, bool, int, float):
+        conv.register_structure_hook_func(lambda t, k=kind: t is k, _strict(kind))
+    conv.register_structure_hook(_dt.datetime, _parse_datetime)
+    conv.register_structure_hook(_dt.date, _parse_date)
+    conv.register_unstructure_hook(_dt.datetime, format_datetime)
+    conv.register_unstructure_hook(_dt.date, lambda d: d.isoformat())
+    conv.register_structure_hook_func(lambda t: t is object or t is Any, _passthrough)
+    conv.register_structure_hook_func(lambda t: t == Mapping[str, Any], _mapping_hook)
+    conv.register_structure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, ApiEnum), _enum_hook
+    )
+    conv.register_unstructure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, ApiEnum), lambda _t: lambda e: e.value
+    )
+
+    def structure_factory(cls: type[Any]) -> Any:
+        overrides = {f.name: override(rename=wire_name(f)) for f in attrs.fields(cls)}
+        return make_dict_structure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
+
+    def unstructure_factory(cls: type[Any]) -> Any:
+        overrides = {
+            f.name: override(rename=wire_name(f), omit_if_default=True) for f in attrs.fields(cls)
+        }
+        return make_dict_unstructure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
+
+    conv.register_structure_hook_factory(attrs.has, structure_factory)
+    conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
+    return conv
+
+
+def _mapping_hook(value: object, _: object = None) -> Mapping[str, Any]:
+    if isinstance(value, Mapping):
+        return value
+    raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+
+
+converter = _build()
+"""The package's converter. Extend it only through :mod:`ignisign_async._serde`."""
+
+
+def structure(data: object, cls: type[_T] | Any, *, request: str = "") -> _T:
+    """Turn parsed JSON into ``cls``, or raise :class:`APIResponseValidationError`."""
+    try:
+        return converter.structure(data, cls)  # type: ignore[no-any-return]
+    except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        name = getattr(cls, "__name__", None) or repr(cls)
+        detail = _describe(exc)
+        raise APIResponseValidationError(
+            f"The response does not match {name}: {detail}", request=request, body=data
+        ) from exc
+    except RecursionError as exc:
+        raise APIResponseValidationError(
+            "The response is nested too deeply to parse", request=request, body=data
+        ) from exc
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing required field {exc.args[0]!r}"
+    if isinstance(exc, cattrs.BaseValidationError):
+        return "; ".join(_describe(e) for e in exc.exceptions[:3])
+    text = str(exc)
+    return text[:200] if text else type(exc).__name__
+
+
+def unstructure(obj: object) -> Any:
+    """Turn a model (or a list of them) into JSON-ready data with wire names."""
+    return converter.unstructure(obj)

@@ -1,0 +1,1 @@
+"""The API's data: attrs models and enums, one module per API area."""

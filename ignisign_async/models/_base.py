@@ -1,0 +1,64 @@
+"""What every model and enum is made of.
+
+Models are frozen, slotted, keyword-only attrs classes with snake_case attributes. Their wire
+(JSON) names follow one rule, applied by :mod:`ignisign_async._serde`: snake_case becomes
+camelCase, ``id`` is ``_id`` and ``created_at`` is ``_createdAt``. A field whose wire name breaks
+the rule says so with ``wire("...")``.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, TypeVar
+
+import attrs
+
+__all__ = ["ApiEnum", "model", "wire", "WIRE_KEY"]
+
+WIRE_KEY = "ignisign_wire_name"
+_C = TypeVar("_C", bound=type)
+
+
+def model(cls: _C) -> _C:
+    """Make ``cls`` a frozen, slotted, keyword-only attrs class (the shape of every model)."""
+    return attrs.frozen(kw_only=True, slots=True, cache_hash=False)(cls)  # type: ignore[no-any-return]
+
+
+def wire(name: str, **kwargs: Any) -> Any:
+    """An ``attrs.field`` whose JSON name is ``name`` rather than the camelCase of the attribute."""
+    metadata = dict(kwargs.pop("metadata", {}) or {})
+    metadata[WIRE_KEY] = name
+    return attrs.field(metadata=metadata, **kwargs)
+
+
+class ApiEnum(str, enum.Enum):
+    """A string enum of the API that tolerates values it does not know.
+
+    A value the server adds later still parses: it becomes a pseudo-member whose ``value`` and
+    ``name`` are the raw string and whose ``known`` is ``False``::
+
+        >>> SignatureRequestStatus("DRAFT")
+        <SignatureRequestStatus.DRAFT: 'DRAFT'>
+        >>> SignatureRequestStatus("ON_HOLD").known
+        False
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        pseudo = str.__new__(cls, value)
+        pseudo._name_ = value
+        pseudo._value_ = value
+        return pseudo
+
+    @property
+    def known(self) -> bool:
+        """Whether this value is one the SDK was built with."""
+        return self._value_ in type(self)._value2member_map_
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, format_spec: str) -> str:
+        return str.__format__(str(self), format_spec)

@@ -1,0 +1,1 @@
+"""The sub-clients of :class:`ignisign_async.AsyncIgnisign`, one per API area."""
