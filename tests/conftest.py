@@ -35,3 +35,13 @@ def make_jwt(exp: float | None = None, *, lifetime: float = 3600.0, nonce: int =
 @pytest.fixture
 def jwt_factory() -> Callable[..., str]:
     return make_jwt
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run every ``async def`` test under anyio, hence on asyncio and on Trio."""
+    import inspect
+
+    for item in items:
+        func = getattr(item, "function", None)
+        if func is not None and inspect.iscoroutinefunction(func):
+            item.add_marker(pytest.mark.anyio)
