@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import inspect
 import json
 import time
 from collections.abc import Callable
@@ -37,11 +38,16 @@ def jwt_factory() -> Callable[..., str]:
     return make_jwt
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run every ``async def`` test under anyio, hence on asyncio and on Trio."""
-    import inspect
 
-    for item in items:
-        func = getattr(item, "function", None)
-        if func is not None and inspect.iscoroutinefunction(func):
-            item.add_marker(pytest.mark.anyio)
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> None:
+    """Mark every ``async def`` test for anyio, so it runs on asyncio and on Trio.
+
+    Runs before anyio's own hook, which then requests the ``anyio_backend`` fixture.
+    """
+    if (
+        isinstance(collector, (pytest.Module, pytest.Class))
+        and collector.funcnamefilter(name)
+        and inspect.iscoroutinefunction(obj)
+    ):
+        pytest.mark.anyio(obj)
