@@ -5,11 +5,42 @@ Reference sections 8.7 (enums), 9.1 (callback body) and 9.2 (content of each top
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, final
 
-from ._base import ApiEnum
+import attrs
+
+from ._base import ApiEnum, model
+from .enums import AppEnv, DocumentType
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar
+else:
+    from typing import TypeVar
 
 __all__ = [
+    "WebhookEvent",
+    "WebhookContent",
+    "IgnisignErrorInfo",
+    "SignatureWebhookContent",
+    "SignatureRequestWebhookContent",
+    "WebhookSignatureRequestSigner",
+    "SignerWebhookContent",
+    "DocumentRequestWebhookContent",
+    "SignatureProfileWebhookContent",
+    "SignatureSessionWebhookContent",
+    "SignatureProofWebhookContent",
+    "SignatureImageWebhookContent",
+    "ApplicationWebhookContent",
+    "SignatureEvent",
+    "SignatureRequestEvent",
+    "SignerEvent",
+    "DocumentRequestEvent",
+    "SignatureProfileEvent",
+    "SignatureSessionEvent",
+    "SignatureProofEvent",
+    "SignatureImageEvent",
+    "ApplicationEvent",
     "WebhookTopic",
     "WebhookMessageNature",
     "WebhookApplicationAction",
@@ -156,3 +187,206 @@ class WebhookEventStatus(ApiEnum):
     SUCCESS = "SUCCESS"
     PENDING = "PENDING"
     FAILED = "FAILED"
+
+
+# -- content of each topic (reference 9.2) ---------------------------------------------------
+
+
+@final
+@model
+class SignatureWebhookContent:
+    """``SIGNATURE`` events: a signer signed (``FINALIZED``) or failed to sign one document."""
+
+    app_id: str
+    app_env: AppEnv
+    document_nature: DocumentType
+    signer_id: str
+    document_id: str
+    signature_request_id: str
+    signature_id: str
+    signer_external_id: str | None = None
+    document_external_id: str | None = None
+    signature_request_external_id: str | None = None
+
+
+@final
+@model
+class WebhookSignatureRequestSigner:
+    """A signer of a launched request; ``token`` opens an embedded signature session.
+
+    The token is a credential: it is left out of ``repr``.
+    """
+
+    signer_id: str
+    signer_external_id: str | None = None
+    token: str | None = attrs.field(default=None, repr=False)
+
+
+@final
+@model
+class SignatureRequestWebhookContent:
+    """``SIGNATURE_REQUEST`` events: the request's new status, and its signers once launched."""
+
+    signature_request_id: str
+    status: str
+    signature_request_external_id: str | None = None
+    signers: tuple[WebhookSignatureRequestSigner, ...] = ()
+    initial_signature_request_id: str | None = None
+
+
+@final
+@model
+class SignerWebhookContent:
+    """``SIGNER`` events: a signer was created or received inputs."""
+
+    app_id: str
+    app_env: AppEnv
+    signer_id: str
+    signer_external_id: str | None = None
+    inputs_added: tuple[str, ...] = ()
+
+
+@final
+@model
+class DocumentRequestWebhookContent:
+    """``DOCUMENT_REQUEST`` events: a requested document was provided."""
+
+    signature_request_id: str
+    document_id: str
+    document_nature: DocumentType
+    mime_type: str
+    signature_request_external_id: str | None = None
+    document_external_id: str | None = None
+
+
+@final
+@model
+class SignatureProfileWebhookContent:
+    """``SIGNATURE_PROFILE`` events: a profile was created or archived."""
+
+    signature_profile_id: str
+
+
+@final
+@model
+class SignatureSessionWebhookContent:
+    """``SIGNATURE_SESSION`` events: a signer opened a signature session."""
+
+    signer_id: str
+    signature_request_id: str
+    signature_request_external_id: str | None = None
+    signer_external_id: str | None = None
+
+
+@final
+@model
+class SignatureProofWebhookContent:
+    """``SIGNATURE_PROOF`` events: a document's (advanced) signature proof is ready.
+
+    ``signature_proof_token`` is a credential: it is left out of ``repr``.
+    """
+
+    app_id: str
+    app_env: AppEnv
+    document_id: str
+    signature_request_id: str
+    document_external_id: str | None = None
+    signature_request_external_id: str | None = None
+    signature_proof_token: str | None = attrs.field(default=None, repr=False)
+    signature_proof_url: str | None = None
+
+
+@final
+@model
+class SignatureImageWebhookContent:
+    """``SIGNATURE_SIGNER_IMAGE`` events: a signer's signature image was generated."""
+
+    app_id: str
+    app_env: AppEnv
+    document_id: str
+    signature_request_id: str
+    signer_id: str
+    document_external_id: str | None = None
+    signature_request_external_id: str | None = None
+    signer_external_id: str | None = None
+
+
+@final
+@model
+class ApplicationWebhookContent:
+    """``APP`` events: the application's settings or members changed, or it was archived."""
+
+    user_id: str | None = None
+
+
+@final
+@model
+class IgnisignErrorInfo:
+    """The ``error`` of a webhook event (the ``IgnisignError`` model).
+
+    Webhook bodies write ``errorCode``; HTTP error bodies write ``code``: both are read into
+    ``error_code``.
+    """
+
+    error_code: str | None = None
+    message: str | None = None
+    context: Mapping[str, Any] | None = None
+
+
+WebhookContent: TypeAlias = (
+    SignatureWebhookContent
+    | SignatureRequestWebhookContent
+    | SignerWebhookContent
+    | DocumentRequestWebhookContent
+    | SignatureProfileWebhookContent
+    | SignatureSessionWebhookContent
+    | SignatureProofWebhookContent
+    | SignatureImageWebhookContent
+    | ApplicationWebhookContent
+    | Mapping[str, Any]
+)
+"""What ``WebhookEvent.content`` may be: a topic's model, or a mapping for topics without one."""
+
+if TYPE_CHECKING:
+    ContentT = TypeVar("ContentT", covariant=True, default=WebhookContent)
+    ActionT = TypeVar("ActionT", bound=str, covariant=True, default=str)
+else:  # TypeVar defaults (PEP 696) only matter to type checkers
+    ContentT = TypeVar("ContentT", covariant=True)
+    ActionT = TypeVar("ActionT", bound=str, covariant=True)
+
+
+@final
+@model
+class WebhookEvent(Generic[ContentT, ActionT]):
+    """A webhook event IgniSign sent, verified and parsed.
+
+    ``content`` is the model of the event's topic (a mapping for topics without one), ``action`` a
+    member of the topic's action enum (a plain string for unknown topics). The per-topic aliases
+    (``SignatureRequestEvent``...) say both to a type checker::
+
+        @router.on_signature_request(action="LAUNCHED")
+        async def launched(event: SignatureRequestEvent) -> None:
+            for signer in event.content.signers:
+                await notify(signer.signer_id)
+
+    The verification token is not kept: it has been used up by the verification.
+    """
+
+    app_id: str
+    app_env: AppEnv
+    topic: WebhookTopic
+    action: ActionT
+    msg_nature: WebhookMessageNature
+    content: ContentT
+    error: IgnisignErrorInfo | None = None
+
+
+SignatureEvent = WebhookEvent[SignatureWebhookContent, WebhookSignatureAction]
+SignatureRequestEvent = WebhookEvent[SignatureRequestWebhookContent, WebhookSignatureRequestAction]
+SignerEvent = WebhookEvent[SignerWebhookContent, WebhookSignerAction]
+DocumentRequestEvent = WebhookEvent[DocumentRequestWebhookContent, WebhookDocumentRequestAction]
+SignatureProfileEvent = WebhookEvent[SignatureProfileWebhookContent, WebhookSignatureProfileAction]
+SignatureSessionEvent = WebhookEvent[SignatureSessionWebhookContent, WebhookSignatureSessionAction]
+SignatureProofEvent = WebhookEvent[SignatureProofWebhookContent, WebhookSignatureProofAction]
+SignatureImageEvent = WebhookEvent[SignatureImageWebhookContent, WebhookSignatureImageAction]
+ApplicationEvent = WebhookEvent[ApplicationWebhookContent, WebhookApplicationAction]
