@@ -1,9 +1,9 @@
 """ignisign_async: the Python SDK for the IgniSign electronic-signature API (v3).
 
-    from ignisign_async import AsyncIgnisign
+from ignisign_async import AsyncIgnisign
 
-    async with AsyncIgnisign() as client:        # IGNISIGN_APP_ID / _APP_ENV / _APP_SECRET
-        profiles = await client.signature_profiles.list()
+async with AsyncIgnisign() as client:        # IGNISIGN_APP_ID / _APP_ENV / _APP_SECRET
+    profiles = await client.signature_profiles.list()
 """
 
 from ._client import AsyncIgnisign
@@ -51,11 +51,13 @@ __all__ = [
     "WebhookVerificationError",
 ]
 
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith("ignisign_async."):
-        try:
-            _obj.__module__ = "ignisign_async"
-        except (AttributeError, TypeError):
-            pass
-del _name, _obj
+
+def _adopt_public_names() -> None:
+    """Make reprs read ``ignisign_async.X`` rather than the private module's name."""
+    for name in __all__:
+        obj = globals()[name]
+        if isinstance(obj, type) and obj.__module__.startswith("ignisign_async."):
+            obj.__module__ = "ignisign_async"
+
+
+_adopt_public_names()

@@ -48,7 +48,7 @@ def jwt_expiry(token: str) -> float | None:
 class TokenManager:
     """Single-flight holder of the API token. ``fetch`` posts the app secret and returns a JWT."""
 
-    __slots__ = ("_fetch", "_token", "_refresh_at", "_lock", "_clock", "auth_count")
+    __slots__ = ("_clock", "_fetch", "_lock", "_refresh_at", "_token", "auth_count")
 
     def __init__(
         self,

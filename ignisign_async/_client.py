@@ -144,7 +144,7 @@ class _Options:
 class _Shared:
     """What a client and all its ``with_options`` copies share: pool, token, state."""
 
-    __slots__ = ("http", "owns_http", "auth", "state", "transport_enforces", "base_headers")
+    __slots__ = ("auth", "base_headers", "http", "owns_http", "state", "transport_enforces")
 
     def __init__(self, http: httpx.AsyncClient, *, owns_http: bool, transport_enforces: bool):
         self.http = http
@@ -235,7 +235,9 @@ class AsyncIgnisign:
 
         if http_client is not None:
             http = http_client
-            enforces = isinstance(getattr(http_client, "_transport", None), httpx.AsyncHTTPTransport)
+            enforces = isinstance(
+                getattr(http_client, "_transport", None), httpx.AsyncHTTPTransport
+            )
         else:
             http = httpx.AsyncClient(
                 transport=transport, timeout=timeout_, follow_redirects=False, trust_env=True
@@ -312,9 +314,9 @@ class AsyncIgnisign:
     def with_options(
         self,
         *,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-        deadline: float | None | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
     ) -> AsyncIgnisign:
         """A copy with other settings that shares this client's pool and token::
 
@@ -333,7 +335,9 @@ class AsyncIgnisign:
         if not isinstance(max_retries, NotGiven):
             if isinstance(max_retries, bool) or not isinstance(max_retries, int):
                 raise ValueError("max_retries must be an int >= 0")
-            options = attrs.evolve(options, retry=attrs.evolve(options.retry, max_retries=max_retries))
+            options = attrs.evolve(
+                options, retry=attrs.evolve(options.retry, max_retries=max_retries)
+            )
         if not isinstance(deadline, NotGiven):
             _check_deadline(deadline)
             options = attrs.evolve(options, deadline=deadline)
@@ -558,7 +562,10 @@ class AsyncIgnisign:
                 if debug:
                     logger.debug(
                         "%s -> %s after %.1f ms (attempt %d)",
-                        request_name, type(error).__name__, elapsed_ms, attempt,
+                        request_name,
+                        type(error).__name__,
+                        elapsed_ms,
+                        attempt,
                     )
                 wait = policy.backoff(retries)
                 if (

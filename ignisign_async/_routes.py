@@ -67,7 +67,7 @@ class Route:
         method = method.upper()
         names = tuple(_PLACEHOLDER.findall(path))
         pieces = _PLACEHOLDER.split(path)  # literal, name, literal, name, ..., literal
-        self.__attrs_init__(  # type: ignore[attr-defined]
+        self.__attrs_init__(
             method=method,
             path=path,
             idempotent=method in _IDEMPOTENT_METHODS if idempotent is None else idempotent,

@@ -3,7 +3,8 @@
 Built once at import; cattrs then generates and caches one structuring function per model, so a
 call pays only for the generated code. The rules:
 
-* attribute ``signer_id`` <-> wire ``signerId``; ``id`` <-> ``_id``; ``created_at`` <-> ``_createdAt``;
+* attribute ``signer_id`` <-> wire ``signerId``; ``id`` <-> ``_id``;
+  ``created_at`` <-> ``_createdAt``;
   a field made with :func:`ignisign_async.models._base.wire` names its wire key explicitly;
 * unknown keys are ignored; absent optional keys take the attribute's default;
 * ``datetime`` <-> ISO-8601 (always timezone-aware; ``Z`` accepted on every Python); ``date`` <->
@@ -21,7 +22,7 @@ import datetime as _dt
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -37,7 +38,7 @@ _CAMEL = re.compile(r"_([a-z0-9])")
 _SPECIAL = {"id": "_id", "created_at": "_createdAt"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _camel(name: str) -> str:
     return _SPECIAL.get(name) or _CAMEL.sub(lambda m: m.group(1).upper(), name)
 
@@ -86,7 +87,7 @@ def _strict(kind: type[Any]) -> Any:
         if type(value) is kind:
             return value
         if kind is float and type(value) is int:
-            return float(value)  # type: ignore[arg-type]
+            return float(value)
         if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
             return kind(value)
         raise TypeError(f"expected {name}, got {type(value).__name__}")
@@ -94,16 +95,32 @@ def _strict(kind: type[Any]) -> Any:
     return hook
 
 
-def _enum_hook(cls: type[ApiEnum]) -> Any:
-    lookup = cls._value2member_map_
+def _structure_enum(value: object, cls: type[ApiEnum]) -> ApiEnum:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a {cls.__name__} string, got {type(value).__name__}")
+    member = cls._value2member_map_.get(value)
+    if member is not None:
+        return member  # type: ignore[return-value]
+    return cls(value)
 
-    def hook(value: object, _: object = None) -> ApiEnum:
-        member = lookup.get(value) if isinstance(value, str) else None
-        if member is not None:
-            return member  # type: ignore[return-value]
-        if not isinstance(value, str):
-            raise TypeError(f"expected a {cls.__name__} string, got {type(value).__name__}")
-        return cls(value)
+
+def _is_sequence(t: object) -> bool:
+    origin = get_origin(t)
+    if origin is list:
+        return True
+    return origin is tuple and len(get_args(t)) == 2 and get_args(t)[1] is Ellipsis
+
+
+def _sequence_hook(conv: cattrs.Converter, t: Any) -> Any:
+    """Lists and ``tuple[X, ...]`` from JSON arrays only (a string is not a list of letters)."""
+    element = get_args(t)[0]
+    handler = conv.get_structure_hook(element)
+    build = list if get_origin(t) is list else tuple
+
+    def hook(value: object, _: object = None) -> Any:
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"expected a JSON array, got {type(value).__name__}")
+        return build([handler(item, element) for item in value])
 
     return hook
 
@@ -115,16 +132,15 @@ def _passthrough(value: object, _: object = None) -> object:
 def _build() -> cattrs.Converter:
     conv = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
     for kind in (str, bool, int, float):
-        conv.register_structure_hook_func(lambda t, k=kind: t is k, _strict(kind))
+        conv.register_structure_hook(kind, _strict(kind))
     conv.register_structure_hook(_dt.datetime, _parse_datetime)
     conv.register_structure_hook(_dt.date, _parse_date)
     conv.register_unstructure_hook(_dt.datetime, format_datetime)
     conv.register_unstructure_hook(_dt.date, lambda d: d.isoformat())
     conv.register_structure_hook_func(lambda t: t is object or t is Any, _passthrough)
     conv.register_structure_hook_func(lambda t: t == Mapping[str, Any], _mapping_hook)
-    conv.register_structure_hook_factory(
-        lambda t: isinstance(t, type) and issubclass(t, ApiEnum), _enum_hook
-    )
+    conv.register_structure_hook(ApiEnum, _structure_enum)
+    conv.register_structure_hook_factory(_is_sequence, lambda t: _sequence_hook(conv, t))
     conv.register_unstructure_hook_factory(
         lambda t: isinstance(t, type) and issubclass(t, ApiEnum), lambda _t: lambda e: e.value
     )

@@ -38,7 +38,6 @@ def jwt_factory() -> Callable[..., str]:
     return make_jwt
 
 
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> None:
     """Mark every ``async def`` test for anyio, so it runs on asyncio and on Trio.

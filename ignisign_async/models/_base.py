@@ -9,7 +9,8 @@ the rule says so with ``wire("...")``.
 from __future__ import annotations
 
 import enum
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -17,11 +18,15 @@ __all__ = ["ApiEnum", "model", "wire", "WIRE_KEY"]
 
 WIRE_KEY = "ignisign_wire_name"
 _C = TypeVar("_C", bound=type)
+_F = TypeVar("_F")
 
 
-def model(cls: _C) -> _C:
-    """Make ``cls`` a frozen, slotted, keyword-only attrs class (the shape of every model)."""
-    return attrs.frozen(kw_only=True, slots=True, cache_hash=False)(cls)  # type: ignore[no-any-return]
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: object) -> Callable[[_F], _F]:
+        return lambda f: f
 
 
 def wire(name: str, **kwargs: Any) -> Any:
@@ -29,6 +34,12 @@ def wire(name: str, **kwargs: Any) -> Any:
     metadata = dict(kwargs.pop("metadata", {}) or {})
     metadata[WIRE_KEY] = name
     return attrs.field(metadata=metadata, **kwargs)
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field, wire))
+def model(cls: _C) -> _C:
+    """Make ``cls`` a frozen, slotted, keyword-only attrs class (the shape of every model)."""
+    return attrs.frozen(kw_only=True, slots=True)(cls)
 
 
 class ApiEnum(str, enum.Enum):

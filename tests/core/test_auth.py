@@ -18,7 +18,11 @@ from .conftest import PROFILE, ScriptedAPI
 
 
 def test_jwt_expiry_reads_base64url_without_padding() -> None:
-    for exp in (1_700_000_000, 1_700_000_001, 1_700_000_012):  # payload lengths vary: padding varies
+    for exp in (
+        1_700_000_000,
+        1_700_000_001,
+        1_700_000_012,
+    ):  # payload lengths vary: padding varies
         assert jwt_expiry(make_jwt(exp=exp)) == float(exp)
 
 
@@ -45,7 +49,9 @@ async def test_unreadable_exp_is_short_lived_not_eternal() -> None:
     assert len(fetched) == 2
 
 
-async def test_auth_request_shape(api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign]) -> None:
+async def test_auth_request_shape(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign]
+) -> None:
     async with make_client() as client:
         await client.signature_profiles.list()
     (auth,) = api.auth_requests

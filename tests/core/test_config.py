@@ -77,7 +77,10 @@ def test_bad_retry_timeout_deadline_arguments() -> None:
     with pytest.raises(ValueError, match="deadline"):
         make(deadline=-3)
     with pytest.raises(ValueError, match="transport or http_client"):
-        make(transport=httpx.MockTransport(lambda r: httpx.Response(200)), http_client=httpx.AsyncClient())
+        make(
+            transport=httpx.MockTransport(lambda r: httpx.Response(200)),
+            http_client=httpx.AsyncClient(),
+        )
 
 
 def test_repr_hides_secret() -> None:
@@ -96,7 +99,9 @@ def test_public_names_read_as_package() -> None:
     assert not ignisign_async.NOT_GIVEN
 
 
-async def test_user_agent_and_accept(api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign]) -> None:
+async def test_user_agent_and_accept(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign]
+) -> None:
     async with make_client() as client:
         await client.signature_profiles.list()
     request = api.requests[0]

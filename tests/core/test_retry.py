@@ -1,0 +1,290 @@
+"""Retries, backoff, Retry-After, idempotency and deadlines."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable
+
+import anyio
+import httpx
+import pytest
+
+from ignisign_async import (
+    APIConnectionError,
+    APITimeoutError,
+    AsyncIgnisign,
+    InternalServerError,
+    RateLimitError,
+)
+from ignisign_async._retry import RetryPolicy, parse_retry_after
+from ignisign_async._routes import Route
+
+from .conftest import PROFILE, ScriptedAPI
+
+CREATE = Route("POST", "/v3/applications/{appId}/envs/{appEnv}/signers")
+
+
+def ok() -> httpx.Response:
+    return httpx.Response(200, json=[PROFILE])
+
+
+@pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
+async def test_idempotent_call_retried_on_each_retryable_status(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], no_backoff: list[int], status: int
+) -> None:
+    api.script(httpx.Response(status), httpx.Response(status), ok())
+    async with make_client() as client:
+        profiles = await client.signature_profiles.list()
+    assert len(profiles) == 1
+    assert len(api.requests) == 3
+    assert no_backoff == [0, 1]
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 409, 422, 501])
+async def test_other_statuses_are_not_retried(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], no_backoff: list[int], status: int
+) -> None:
+    api.script(httpx.Response(status, json={"code": "X", "message": "no"}))
+    async with make_client() as client:
+        with pytest.raises(Exception) as info:
+            await client.signature_profiles.list()
+    assert getattr(info.value, "status_code", None) == status
+    assert len(api.requests) == 1
+
+
+async def test_gives_up_after_max_retries(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], no_backoff: list[int]
+) -> None:
+    api.script(*[httpx.Response(503) for _ in range(10)])
+    async with make_client(max_retries=3) as client:
+        with pytest.raises(InternalServerError) as info:
+            await client.signature_profiles.list()
+    assert info.value.status_code == 503
+    assert len(api.requests) == 4
+
+
+async def test_max_retries_zero(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], no_backoff: list[int]
+) -> None:
+    api.script(httpx.Response(503), ok())
+    async with make_client(max_retries=0) as client:
+        with pytest.raises(InternalServerError):
+            await client.signature_profiles.list()
+    assert len(api.requests) == 1
+
+
+def test_backoff_is_full_jitter_and_capped() -> None:
+    policy = RetryPolicy()
+    for index, ceiling in [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (9, 8.0)]:
+        samples = [policy.backoff(index) for _ in range(200)]
+        assert all(0.0 <= s <= ceiling for s in samples)
+        assert max(samples) > ceiling / 2  # spread over the whole range, not a fixed delay
+
+
+def test_parse_retry_after_both_forms() -> None:
+    assert parse_retry_after({"retry-after": "7"}) == 7.0
+    assert parse_retry_after({"retry-after": " 1.5 "}) == 1.5
+    now = time.time()
+    date = email.utils.formatdate(now + 30, usegmt=True)
+    assert 28 <= parse_retry_after({"retry-after": date}, now=now) <= 31  # type: ignore[operator]
+    past = email.utils.formatdate(now - 30, usegmt=True)
+    assert parse_retry_after({"retry-after": past}, now=now) == 0.0
+    assert parse_retry_after({"retry-after": "soon"}) is None
+    assert parse_retry_after({}) is None
+
+
+async def test_retry_after_seconds_is_honoured(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(anyio, "sleep", fake_sleep)
+    api.script(httpx.Response(429, headers={"Retry-After": "3"}), ok())
+    async with make_client() as client:
+        await client.signature_profiles.list()
+    assert slept == [3.0]
+
+
+async def test_retry_after_http_date_is_honoured(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(anyio, "sleep", fake_sleep)
+    date = email.utils.formatdate(time.time() + 20, usegmt=True)
+    api.script(httpx.Response(503, headers={"Retry-After": date}), ok())
+    async with make_client() as client:
+        await client.signature_profiles.list()
+    assert len(slept) == 1
+    assert 17 <= slept[0] <= 21
+
+
+async def test_retry_after_above_cap_raises_without_sleeping(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(anyio, "sleep", fake_sleep)
+    api.script(httpx.Response(429, headers={"Retry-After": "3600"}, json={"code": "X"}))
+    async with make_client() as client:
+        with pytest.raises(RateLimitError) as info:
+            await client.signature_profiles.list()
+    assert info.value.retry_after == 3600.0
+    assert slept == []
+    assert len(api.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.Response(500), httpx.Response(502), httpx.Response(503), httpx.Response(504)],
+)
+async def test_post_not_resent_after_a_server_error(
+    api: ScriptedAPI,
+    make_client: Callable[..., AsyncIgnisign],
+    no_backoff: list[int],
+    failure: httpx.Response,
+) -> None:
+    api.script(failure, httpx.Response(200, json={}))
+    async with make_client() as client:
+        with pytest.raises(InternalServerError):
+            await client._request(CREATE, json={"firstName": "Ada"})
+    assert len(api.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        httpx.ReadTimeout("read timed out"),
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+        httpx.ReadError("connection reset"),
+        httpx.WriteTimeout("write timed out"),
+    ],
+)
+async def test_post_not_resent_after_it_may_have_reached_the_server(
+    api: ScriptedAPI,
+    make_client: Callable[..., AsyncIgnisign],
+    no_backoff: list[int],
+    error: Exception,
+) -> None:
+    api.script(error, httpx.Response(200, json={}))
+    async with make_client() as client:
+        with pytest.raises(APIConnectionError):
+            await client._request(CREATE, json={"firstName": "Ada"})
+    assert len(api.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [httpx.ConnectError("refused"), httpx.ConnectTimeout("connect"), httpx.PoolTimeout("pool")],
+)
+async def test_post_resent_after_errors_before_sending(
+    api: ScriptedAPI,
+    make_client: Callable[..., AsyncIgnisign],
+    no_backoff: list[int],
+    error: Exception,
+) -> None:
+    api.script(error, httpx.Response(200, json={}))
+    async with make_client() as client:
+        await client._request(CREATE, json={"firstName": "Ada"})
+    assert len(api.requests) == 2
+    assert api.requests[0].content == api.requests[1].content == b'{"firstName":"Ada"}'
+
+
+async def test_post_resent_after_429(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], no_backoff: list[int]
+) -> None:
+    api.script(httpx.Response(429), httpx.Response(200, json={}))
+    async with make_client() as client:
+        await client._request(CREATE, json={"firstName": "Ada"})
+    assert len(api.requests) == 2
+
+
+@pytest.mark.parametrize("error", [httpx.ReadTimeout("t"), httpx.RemoteProtocolError("gone")])
+async def test_get_retried_after_transport_errors(
+    api: ScriptedAPI,
+    make_client: Callable[..., AsyncIgnisign],
+    no_backoff: list[int],
+    error: Exception,
+) -> None:
+    api.script(error, ok())
+    async with make_client() as client:
+        await client.signature_profiles.list()
+    assert len(api.requests) == 2
+
+
+async def test_connection_error_after_retries_is_typed(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], no_backoff: list[int]
+) -> None:
+    api.script(*[httpx.ConnectError("refused") for _ in range(3)])
+    async with make_client() as client:
+        with pytest.raises(APIConnectionError) as info:
+            await client.signature_profiles.list()
+    assert not isinstance(info.value, APITimeoutError)
+    assert "GET /v3/applications/" in str(info.value)
+    assert isinstance(info.value.__cause__, httpx.ConnectError)
+
+
+async def test_each_attempt_is_bounded_on_in_process_transports(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], no_backoff: list[int]
+) -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await anyio.sleep(5)
+        return ok()
+
+    api.handler = slow
+    async with make_client(timeout=0.05, max_retries=1) as client:
+        with anyio.fail_after(3):
+            with pytest.raises(APITimeoutError):
+                await client.signature_profiles.list()
+    assert len(api.requests) == 2  # a GET that timed out is retried once
+
+
+async def test_post_not_resent_after_attempt_timeout(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], no_backoff: list[int]
+) -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await anyio.sleep(5)
+        return ok()
+
+    api.handler = slow
+    async with make_client(timeout=0.05) as client:
+        with pytest.raises(APITimeoutError):
+            await client._request(CREATE, json={})
+    assert len(api.requests) == 1
+
+
+async def test_deadline_stops_retrying(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(RetryPolicy, "backoff", lambda self, index: 0.2)
+    api.script(*[httpx.Response(503) for _ in range(20)])
+    async with make_client(max_retries=10, deadline=0.5) as client:
+        with anyio.fail_after(3):
+            with pytest.raises(InternalServerError):
+                await client.signature_profiles.list()
+    assert 2 <= len(api.requests) <= 3
+
+
+async def test_deadline_bounds_a_slow_attempt(
+    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign]
+) -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await anyio.sleep(5)
+        return ok()
+
+    api.handler = slow
+    async with make_client(timeout=30) as client:
+        quick = client.with_options(deadline=0.1)
+        with anyio.fail_after(3):
+            with pytest.raises(APITimeoutError, match="deadline"):
+                await quick.signature_profiles.list()
