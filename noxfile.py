@@ -1,0 +1,39 @@
+"""Developer tasks: ``nox -s tests lint typecheck`` (and ``bench``, ``reliability``)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.error_on_missing_interpreters = False
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """The whole test suite, on every Python that is installed (absent ones are skipped)."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff over the package, the tests, the scripts and the benchmarks."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", "ignisign_async", "tests", "scripts", "benchmarks", "noxfile.py")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the package."""
+    session.install("-e", ".", "mypy>=1.11", "uvicorn>=0.29")
+    session.run("mypy", "--strict", "ignisign_async")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmarks: the SDK against raw httpx, written to benchmarks/RESULTS.md."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "benchmarks", *session.posargs)
