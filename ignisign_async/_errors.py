@@ -211,6 +211,10 @@ class DownloadError(IgnisignError):
 class WebhookError(IgnisignError, ValueError):
     """A webhook body that cannot be consumed: not JSON, or missing or mistyped fields."""
 
+    def __init__(self, message: str, *, code: str = "SDK_WEBHOOK_BAD_FORMATTED") -> None:
+        super().__init__(message)
+        self.code = code
+
 
 class WebhookVerificationError(WebhookError):
     """The webhook did not come from IgniSign for this app: wrong appId/appEnv or invalid token."""
