@@ -7,6 +7,8 @@ call pays only for the generated code. The rules:
   ``created_at`` <-> ``_createdAt``;
   a field made with :func:`ignisign_async.models._base.wire` names its wire key explicitly;
 * unknown keys are ignored; absent optional keys take the attribute's default;
+* a model whose JSON comes in several shapes declares a ``_wire_shape(data)`` staticmethod
+  that rewrites the other shapes into its own before structuring;
 * ``datetime`` <-> ISO-8601 (always timezone-aware; ``Z`` accepted on every Python); ``date`` <->
   ``YYYY-MM-DD``;
 * :class:`~ignisign_async.models._base.ApiEnum` values the SDK does not know still parse;
@@ -147,7 +149,11 @@ def _build() -> cattrs.Converter:
 
     def structure_factory(cls: type[Any]) -> Any:
         overrides = {f.name: override(rename=wire_name(f)) for f in attrs.fields(cls)}
-        return make_dict_structure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
+        fn = make_dict_structure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
+        reshape = getattr(cls, "_wire_shape", None)
+        if reshape is None:
+            return fn
+        return lambda data, t: fn(reshape(data), t)
 
     def unstructure_factory(cls: type[Any]) -> Any:
         overrides = {
