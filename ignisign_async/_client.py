@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from .resources.signature_requests import SignatureRequests
     from .resources.signers import Signers
     from .resources.webhooks import Webhooks
+    from .webhooks import WebhookRouter
 
 __all__ = ["AsyncIgnisign", "DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "APP_ENVS"]
 
@@ -384,7 +385,7 @@ class AsyncIgnisign:
 
         return await self._request(_HEALTH_ROUTE, cast=HealthStatus)
 
-    def webhook_router(self) -> Any:
+    def webhook_router(self) -> WebhookRouter:
         """A :class:`~ignisign_async.WebhookRouter` that verifies events with this client."""
         from .webhooks import WebhookRouter
 
