@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeAlias, final
 import attrs
 
 from ._base import ApiEnum, model
-from .enums import AppEnv, DocumentType
+from .enums import AppEnv, DocumentType, SignatureRequestStatus, SignerInputRef
 
 if TYPE_CHECKING:
     from typing_extensions import TypeVar
@@ -228,7 +228,7 @@ class SignatureRequestWebhookContent:
     """``SIGNATURE_REQUEST`` events: the request's new status, and its signers once launched."""
 
     signature_request_id: str
-    status: str
+    status: SignatureRequestStatus
     signature_request_external_id: str | None = None
     signers: tuple[WebhookSignatureRequestSigner, ...] = ()
     initial_signature_request_id: str | None = None
@@ -243,7 +243,7 @@ class SignerWebhookContent:
     app_env: AppEnv
     signer_id: str
     signer_external_id: str | None = None
-    inputs_added: tuple[str, ...] = ()
+    inputs_added: tuple[SignerInputRef, ...] = ()
 
 
 @final
@@ -331,6 +331,12 @@ class IgnisignErrorInfo:
     error_code: str | None = None
     message: str | None = None
     context: Mapping[str, Any] | None = None
+
+    @staticmethod
+    def _wire_shape(data: Any) -> Any:
+        if isinstance(data, Mapping) and "errorCode" not in data and "code" in data:
+            return {**data, "errorCode": data["code"]}
+        return data
 
 
 WebhookContent: TypeAlias = (
