@@ -1,12 +1,12 @@
 """Consuming IgniSign webhooks: typed events, verification, dispatch, and an ASGI endpoint.
 
-    router = client.webhook_router()
+router = client.webhook_router()
 
-    @router.on_signature_request(action="COMPLETED")
-    async def completed(event: SignatureRequestEvent) -> None:
-        await archive(event.content.signature_request_id)
+@router.on_signature_request(action="COMPLETED")
+async def completed(event: SignatureRequestEvent) -> None:
+    await archive(event.content.signature_request_id)
 
-    result = await router.consume(request_body)     # or mount router.asgi()
+result = await router.consume(request_body)     # or mount router.asgi()
 """
 
 from ..models.webhook_events import (

@@ -326,10 +326,10 @@ class WebhookRouter:
             await registration.callback(event)  # type: ignore[misc]
             return
         if self._run_sync_in_thread:
-            result = await anyio.to_thread.run_sync(registration.callback, event)
+            (result,) = await anyio.to_thread.run_sync(_boxed, registration.callback, event)
         else:
             result = registration.callback(event)
-        if inspect.isawaitable(result):
+        if inspect.isawaitable(result):  # a plain function that returned a coroutine
             await result
 
     def asgi(self, *, max_body_size: int = DEFAULT_MAX_BODY_SIZE) -> WebhookASGIApp:
@@ -340,6 +340,12 @@ class WebhookRouter:
         from ._asgi import WebhookASGIApp
 
         return WebhookASGIApp(self, max_body_size=max_body_size)
+
+
+def _boxed(callback: WebhookCallback, event: WebhookEvent) -> tuple[object]:
+    """Call in the worker thread; the box lets a returned coroutine reach the loop (Trio
+    refuses a thread function whose result is a coroutine)."""
+    return (callback(event),)
 
 
 def _is_async(callback: object) -> bool:
