@@ -6,6 +6,8 @@ async with AsyncIgnisign() as client:        # IGNISIGN_APP_ID / _APP_ENV / _APP
     profiles = await client.signature_profiles.list()
 """
 
+from typing import TYPE_CHECKING
+
 from ._client import AsyncIgnisign
 from ._errors import (
     APIConnectionError,
@@ -28,6 +30,9 @@ from ._errors import (
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
+if TYPE_CHECKING:
+    from .webhooks import WebhookEvent, WebhookRouter
+
 __all__ = [
     "AsyncIgnisign",
     "NOT_GIVEN",
@@ -49,13 +54,29 @@ __all__ = [
     "DownloadError",
     "WebhookError",
     "WebhookVerificationError",
+    "WebhookRouter",
+    "WebhookEvent",
 ]
+
+_LAZY = {"WebhookRouter": ".webhooks", "WebhookEvent": ".webhooks"}
+
+
+def __getattr__(name: str) -> object:
+    """Names whose modules load on first use, keeping ``import ignisign_async`` light."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ignisign_async' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 
 def _adopt_public_names() -> None:
     """Make reprs read ``ignisign_async.X`` rather than the private module's name."""
     for name in __all__:
-        obj = globals()[name]
+        obj = globals().get(name)
         if isinstance(obj, type) and obj.__module__.startswith("ignisign_async."):
             obj.__module__ = "ignisign_async"
 
