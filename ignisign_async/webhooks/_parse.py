@@ -47,6 +47,9 @@ __all__ = ["WebhookBody", "parse_event", "TOPIC_TYPES", "ParsedWebhook"]
 WebhookBody: TypeAlias = bytes | bytearray | memoryview | str | Mapping[str, Any]
 """What :meth:`WebhookRouter.consume` accepts: the raw request body, or the JSON already parsed."""
 
+MAX_TOKEN_LENGTH: Final = 512
+"""The models' bound on ``verificationToken``: a longer one is malformed, never sent to the API."""
+
 TOPIC_TYPES: Final[Mapping[WebhookTopic, tuple[type[Any], type[ApiEnum]]]] = {
     WebhookTopic.APP: (ApplicationWebhookContent, WebhookApplicationAction),
     WebhookTopic.SIGNATURE: (SignatureWebhookContent, WebhookSignatureAction),
@@ -78,6 +81,8 @@ def parse_event(body: WebhookBody) -> ParsedWebhook:
     app_id = _text(data, "appId")
     app_env = AppEnv(_text(data, "appEnv"))
     token = _text(data, "verificationToken")
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise _bad(f"field 'verificationToken' is longer than {MAX_TOKEN_LENGTH} characters")
     topic = WebhookTopic(_text(data, "topic"))
     raw_action = _text(data, "action")
     msg_nature = WebhookMessageNature(_text(data, "msgNature"))

@@ -284,6 +284,7 @@ def test_missing_required_field(field: str) -> None:
         ("appId", 12, "field 'appId' must be a string, got a number"),
         ("verificationToken", ["x"], "field 'verificationToken' must be a string, got an array"),
         ("verificationToken", "  ", "field 'verificationToken' is empty"),
+        ("verificationToken", "t" * 513, "'verificationToken' is longer than 512 characters"),
         ("topic", True, "field 'topic' must be a string, got a boolean"),
         ("action", None, "missing required field 'action'"),
         ("msgNature", {}, "field 'msgNature' must be a string, got an object"),

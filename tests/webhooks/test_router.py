@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ignisign_async import AsyncIgnisign, WebhookError, WebhookVerificationError
+from ignisign_async import AsyncIgnisign, RateLimitError, WebhookError, WebhookVerificationError
 from ignisign_async.models.webhook_events import (
     SignatureRequestEvent,
     SignatureRequestWebhookContent,
@@ -270,20 +270,20 @@ async def test_a_token_is_good_once(
     assert len(api.checks) == 2
 
 
-@pytest.mark.parametrize("status", [500, 503, 429])
+@pytest.mark.parametrize("status", [500, 502, 503])
 async def test_check_that_fails_is_sent_once_and_nothing_dispatched(
-    make_client: Callable[..., AsyncIgnisign],
+    client: AsyncIgnisign,
     api: TokenAPI,
     record: Recorder,
     calls: list[str],
     status: int,
 ) -> None:
     api.check_status = status
-    async with make_client(max_retries=0 if status == 429 else 2) as client:
-        router = client.webhook_router()
-        router.add(record("any"), None)
-        with pytest.raises(WebhookVerificationError) as info:
-            await router.consume(event_bytes())
+    assert client.max_retries == 2
+    router = client.webhook_router()
+    router.add(record("any"), None)
+    with pytest.raises(WebhookVerificationError) as info:
+        await router.consume(event_bytes())
     assert info.value.code == "SDK_WEBHOOK_VERIFICATION_FAILED"
     assert "could not be verified" in str(info.value)
     assert http_status_for(info.value) == 503
@@ -294,8 +294,11 @@ async def test_check_that_fails_is_sent_once_and_nothing_dispatched(
 async def test_check_that_cannot_connect_is_not_dispatched(
     record: Recorder, calls: list[str]
 ) -> None:
+    checks: list[httpx.Request] = []
+
     def refuse(request: httpx.Request) -> httpx.Response:
         if request.url.path == CHECK_PATH:
+            checks.append(request)
             raise httpx.ReadError("connection reset", request=request)
         return httpx.Response(200, json={"jwtToken": "a.eyJleHAiOjQxMDI0NDQ4MDB9.c"})
 
@@ -311,7 +314,19 @@ async def test_check_that_cannot_connect_is_not_dispatched(
         with pytest.raises(WebhookVerificationError) as info:
             await router.consume(event_bytes())
     assert http_status_for(info.value) == 503
+    assert len(checks) == 1  # the request may have reached IgniSign: not replayed
     assert calls == []
+
+
+async def test_rate_limited_check_is_503(
+    make_client: Callable[..., AsyncIgnisign], api: TokenAPI
+) -> None:
+    api.check_status = 429
+    async with make_client(max_retries=0) as client:
+        with pytest.raises(WebhookVerificationError) as info:
+            await client.webhook_router().consume(event_bytes())
+    assert http_status_for(info.value) == 503
+    assert isinstance(info.value.__cause__, RateLimitError)
 
 
 async def test_malformed_body_is_refused_without_requests(
