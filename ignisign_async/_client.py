@@ -308,9 +308,21 @@ class AsyncIgnisign:
     # -- lifecycle ------------------------------------------------------------------------
 
     def _attach_resources(self) -> None:
+        from .resources.applications import Applications
+        from .resources.documents import Documents
+        from .resources.proofs import Proofs
         from .resources.signature_profiles import SignatureProfiles
+        from .resources.signature_requests import SignatureRequests
+        from .resources.signers import Signers
+        from .resources.webhooks import Webhooks
 
+        self.applications = Applications(self)
+        self.signers = Signers(self)
         self.signature_profiles = SignatureProfiles(self)
+        self.signature_requests = SignatureRequests(self)
+        self.documents = Documents(self)
+        self.proofs = Proofs(self)
+        self.webhooks = Webhooks(self)
 
     def with_options(
         self,

@@ -1,0 +1,170 @@
+"""``client.signature_requests``: create, fill, publish, follow and close signature requests."""
+
+from __future__ import annotations
+
+import builtins
+import datetime as _dt
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any
+
+from .._routes import Route
+from .._types import NOT_GIVEN, NotGiven
+from ..models.enums import AppEnv, DiffusionMode, SignatureLanguage, StatementTarget
+from ..models.signature_requests import (
+    SignatureRequest,
+    SignatureRequestContext,
+    SignatureRequestIdContainer,
+    SignatureRequestPage,
+    SignatureRequestPublished,
+    SignatureRequestStatuses,
+    Statement,
+)
+from ._base import (
+    Resource,
+    body,
+    bool_arg,
+    datetime_arg,
+    model_arg,
+    optional_enum_arg,
+    page_arg,
+    paginate,
+    strings_arg,
+)
+
+__all__ = ["SignatureRequests", "StatementInput"]
+
+_E = "/v3/applications/{appId}/envs/{appEnv}"
+_R = "/v3/signature-requests/{signatureRequestId}"
+INIT = Route("POST", f"{_E}/signature-requests")
+LIST = Route("GET", f"{_E}/signature-requests")
+STATUSES = Route("POST", f"{_E}/signature-requests/status", idempotent=True)
+UPDATE = Route("PUT", _R)
+PUBLISH = Route("POST", f"{_R}/publish")
+CLOSE = Route("POST", f"{_R}/close")
+CONTEXT = Route("GET", f"{_R}/context")
+
+StatementInput = Statement | Mapping[str, Any]
+"""A statement: a :class:`Statement`, or a mapping with its snake_case keys."""
+
+
+class SignatureRequests(Resource):
+    """Signature requests, from draft to completion::
+
+    created = await client.signature_requests.init(profile_id)
+    await client.signature_requests.update(
+        created.signature_request_id, title="Lease", document_ids=[doc_id], signer_ids=[signer_id],
+        expiration_date=datetime.now(timezone.utc) + timedelta(days=7),
+        expiration_date_is_activated=True,
+    )
+    await client.signature_requests.publish(created.signature_request_id)
+    """
+
+    __slots__ = ()
+
+    async def init(self, signature_profile_id: str) -> SignatureRequestIdContainer:
+        """Start a ``DRAFT`` request with this signature profile."""
+        payload = body(signature_profile_id=signature_profile_id)
+        return await self._client._request(INIT, json=payload, cast=SignatureRequestIdContainer)
+
+    async def update(
+        self,
+        signature_request_id: str,
+        *,
+        title: str | NotGiven = NOT_GIVEN,
+        description: str | NotGiven = NOT_GIVEN,
+        expiration_date: _dt.datetime | NotGiven = NOT_GIVEN,
+        expiration_date_is_activated: bool | NotGiven = NOT_GIVEN,
+        language: SignatureLanguage | str | NotGiven = NOT_GIVEN,
+        document_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        signer_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        external_id: str | NotGiven = NOT_GIVEN,
+        diffusion_mode: DiffusionMode | str | NotGiven = NOT_GIVEN,
+        diffusion_date: _dt.datetime | NotGiven = NOT_GIVEN,
+        statements: Sequence[StatementInput] | NotGiven = NOT_GIVEN,
+    ) -> SignatureRequestContext:
+        """Change a ``DRAFT`` request; only the arguments given are sent (a partial update).
+
+        ``document_ids`` and ``signer_ids`` must have been given at least once before publishing.
+        Dates must be timezone-aware.
+        """
+        if not isinstance(expiration_date_is_activated, NotGiven):
+            bool_arg(expiration_date_is_activated, name="expiration_date_is_activated")
+        payload = body(
+            title=title,
+            description=description,
+            expiration_date=datetime_arg(expiration_date, name="expiration_date"),
+            expiration_date_is_activated=expiration_date_is_activated,
+            language=optional_enum_arg(SignatureLanguage, language, name="language"),
+            document_ids=strings_arg(document_ids, name="document_ids"),
+            external_id=external_id,
+            diffusion_mode=optional_enum_arg(DiffusionMode, diffusion_mode, name="diffusion_mode"),
+            diffusion_date=datetime_arg(diffusion_date, name="diffusion_date"),
+            statements=self._statements(statements, signature_request_id),
+            signer_ids=strings_arg(signer_ids, name="signer_ids"),
+        )
+        return await self._client._request(
+            UPDATE, signature_request_id, json=payload, cast=SignatureRequestContext
+        )
+
+    async def publish(self, signature_request_id: str) -> SignatureRequestPublished:
+        """Publish a request; for embedded profiles the answer holds each signer's session token."""
+        return await self._client._request(
+            PUBLISH, signature_request_id, json={}, cast=SignatureRequestPublished
+        )
+
+    async def close(self, signature_request_id: str) -> SignatureRequestIdContainer:
+        """End a request early (``CANCELLED`` if nobody signed, else ``COMPLETED``)."""
+        return await self._client._request(
+            CLOSE, signature_request_id, json={}, cast=SignatureRequestIdContainer
+        )
+
+    async def get(self, signature_request_id: str) -> SignatureRequestContext:
+        """A request with its signers, documents, statements and signature profile."""
+        return await self._client._request(
+            CONTEXT, signature_request_id, cast=SignatureRequestContext
+        )
+
+    async def list(self, page: int = 1) -> SignatureRequestPage:
+        """One page of the environment's requests (pages start at 1)."""
+        return await self._client._request(
+            LIST, params={"page": page_arg(page)}, cast=SignatureRequestPage
+        )
+
+    async def iter_all(self) -> AsyncIterator[SignatureRequest]:
+        """Every request, fetching pages lazily as the iteration goes."""
+        async for request in paginate(self.list, key=lambda request: request.id):
+            yield request
+
+    async def statuses(self, signature_request_ids: Sequence[str]) -> SignatureRequestStatuses:
+        """The status of each of these requests, in one call."""
+        ids = strings_arg(signature_request_ids, name="signature_request_ids")
+        return await self._client._request(
+            STATUSES, json=body(signature_request_ids=ids), cast=SignatureRequestStatuses
+        )
+
+    def _statements(
+        self, statements: Sequence[StatementInput] | NotGiven, signature_request_id: str
+    ) -> builtins.list[Statement] | NotGiven:
+        if isinstance(statements, NotGiven):
+            return statements
+        if isinstance(statements, (str, bytes, Mapping)) or not isinstance(statements, Sequence):
+            raise TypeError(f"statements must be a list, got {type(statements).__name__}")
+        client = self._client
+        out = []
+        for index, item in enumerate(statements):
+            name = f"statements[{index}]"
+            statement = model_arg(Statement, item, name=name)
+            if statement.target is StatementTarget.DOCUMENT and not statement.document_id:
+                raise ValueError(f"{name}: a DOCUMENT statement needs a document_id")
+            out.append(
+                Statement(
+                    target=statement.target,
+                    label_md=statement.label_md,
+                    document_id=statement.document_id,
+                    id=statement.id,
+                    app_id=statement.app_id or client.app_id,
+                    app_env=statement.app_env or AppEnv(client.app_env),
+                    signature_request_id=statement.signature_request_id or signature_request_id,
+                )
+            )
+        return out
