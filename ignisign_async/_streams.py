@@ -16,8 +16,11 @@ Uploads are ``multipart/form-data`` bodies built by :func:`file_upload`; a file 
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import functools
 import io
+import itertools
 import mimetypes
 import os
 import pathlib
@@ -200,29 +203,33 @@ class DownloadStream:
     ) -> DownloadResult:
         if isinstance(target, pathlib.Path):
             return await self._save_to_path(target, progress)
-        inline = isinstance(target, io.BytesIO)
-        written = await self._pump(target, progress, inline=inline)
+        inline = isinstance(target, io.BytesIO)  # memory: no thread needed
+        written = await self._pump(functools.partial(_write_file, target), progress, inline=inline)
         return DownloadResult(path=None, bytes_written=written)
 
     async def _save_to_path(
         self, path: pathlib.Path, progress: ProgressCallback | None
     ) -> DownloadResult:
-        temp, handle = await anyio.to_thread.run_sync(_create_temp, path)
+        temp = await anyio.to_thread.run_sync(_TempFile.beside, path)
         finished = False
         try:
-            written = await self._pump(handle, progress, inline=False)
-            await anyio.to_thread.run_sync(_commit, handle, temp, path)
+            written = await self._pump(temp.write, progress, inline=False)
+            await anyio.to_thread.run_sync(temp.commit)
             finished = True
         finally:
             if not finished:
                 with anyio.CancelScope(shield=True):
-                    await anyio.to_thread.run_sync(_discard, handle, temp)
+                    await anyio.to_thread.run_sync(temp.discard)
         return DownloadResult(path=path, bytes_written=written)
 
     async def _pump(
-        self, sink: IO[bytes], progress: ProgressCallback | None, *, inline: bool
+        self,
+        write: Callable[[list[bytes]], None],
+        progress: ProgressCallback | None,
+        *,
+        inline: bool,
     ) -> int:
-        """Copy the body into ``sink`` in ~1 MiB writes; report progress; return the size."""
+        """Hand the body to ``write`` in ~1 MiB batches; report progress; return the size."""
         total = self.content_length
         done = 0
         pending: list[bytes] = []
@@ -232,21 +239,19 @@ class DownloadStream:
             pending_size += len(chunk)
             done += len(chunk)
             if pending_size >= WRITE_BATCH:
-                data = b"".join(pending)
-                pending.clear()
-                pending_size = 0
                 if inline:
-                    sink.write(data)
+                    write(pending)
                 else:
-                    await anyio.to_thread.run_sync(_write_all, sink, data)
+                    await anyio.to_thread.run_sync(write, pending)
+                pending = []
+                pending_size = 0
             if progress is not None:
                 progress(done, total)
         if pending:
-            data = b"".join(pending)
             if inline:
-                sink.write(data)
+                write(pending)
             else:
-                await anyio.to_thread.run_sync(_write_all, sink, data)
+                await anyio.to_thread.run_sync(write, pending)
         if progress is not None:
             progress(done, total if total is not None else done)
         return done
@@ -422,36 +427,80 @@ def _check_progress(progress: object) -> None:
         raise TypeError(f"progress must be a callable or None, got {type(progress).__name__}")
 
 
-def _create_temp(path: pathlib.Path) -> tuple[pathlib.Path, IO[bytes]]:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
-        try:
-            fd = os.open(temp, flags, 0o666)
-        except FileExistsError:
-            continue
-        return temp, open(fd, "wb")  # closed by _commit or _discard
-    raise FileExistsError(f"could not create a temporary file beside {str(path)!r}")
+@final
+class _TempFile:
+    """A file written beside its final path, renamed into place only when complete."""
+
+    __slots__ = ("_fd", "final", "path")
+
+    def __init__(self, fd: int, path: pathlib.Path, final: pathlib.Path) -> None:
+        self._fd: int | None = fd
+        self.path = path
+        self.final = final
+
+    @classmethod
+    def beside(cls, final: pathlib.Path) -> _TempFile:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        for _ in range(100):
+            path = final.with_name(f".{final.name}.{os.urandom(4).hex()}.part")
+            try:
+                fd = os.open(path, flags, 0o666)
+            except FileExistsError:
+                continue
+            return cls(fd, path, final)
+        raise FileExistsError(f"could not create a temporary file beside {str(final)!r}")
+
+    def write(self, chunks: list[bytes]) -> None:
+        """Write every chunk: one ``writev`` call per batch where the OS has it, no joining."""
+        fd = self._fd
+        assert fd is not None
+        views = collections.deque(memoryview(chunk) for chunk in chunks if chunk)
+        while views:
+            if _WRITEV is not None:
+                count = _WRITEV(fd, list(itertools.islice(views, _IOV_MAX)))
+            else:
+                count = os.write(fd, views[0])
+            while count:
+                head = views[0]
+                if count >= len(head):
+                    count -= len(head)
+                    views.popleft()
+                else:
+                    views[0] = head[count:]
+                    count = 0
+
+    def _close(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def commit(self) -> None:
+        """Close and rename into place."""
+        self._close()
+        os.replace(self.path, self.final)
+
+    def discard(self) -> None:
+        """Close and remove (after a failure or a cancellation)."""
+        self._close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
 
 
-def _write_all(sink: IO[bytes], data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = sink.write(view)
-        if written is None:  # a non-blocking raw stream that could not take the data
-            raise OSError("the file object did not accept the data (non-blocking?)")
-        view = view[written:]
+_WRITEV: Final = getattr(os, "writev", None)
+_IOV_MAX: Final = 512
 
 
-def _commit(handle: IO[bytes], temp: pathlib.Path, path: pathlib.Path) -> None:
-    handle.close()
-    os.replace(temp, path)
-
-
-def _discard(handle: IO[bytes], temp: pathlib.Path) -> None:
-    handle.close()
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(temp)
+def _write_file(sink: IO[bytes], chunks: list[bytes]) -> None:
+    """Write a batch to a caller's file object in one call (one GIL release, not one per chunk)."""
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    written = sink.write(data)
+    if written is not None and written < len(data):  # a raw, unbuffered stream
+        view = memoryview(data)[written:]
+        while view:
+            more = sink.write(view)
+            if not more:
+                raise OSError("the file object stopped accepting data")
+            view = view[more:]
 
 
 # -- uploads ------------------------------------------------------------------------------
