@@ -1,0 +1,190 @@
+"""The request DTOs of the v3 API (reference section 7) as schemas, and the enums they use."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ._schema import (
+    AnyValue,
+    Bool,
+    DateString,
+    Email,
+    Enum,
+    Int,
+    ListOf,
+    MongoId,
+    Nested,
+    Schema,
+    Str,
+    Url,
+)
+
+APP_ENVS: Final = ("DEVELOPMENT", "STAGING", "PRODUCTION")
+LANGUAGES: Final = ("EN", "FR", "DE")
+PROFILE_STATUSES: Final = ("PUBLISHED", "ARCHIVED")
+DIFFUSION_MODES: Final = ("WHEN_READY", "SCHEDULED")
+DOCUMENT_REQUEST_TARGETS: Final = ("APPLICATION", "USER")
+APPLICATION_ROLES: Final = ("ADMIN", "USER", "READER")
+WEBHOOK_EVENT_FILTERS: Final = ("ALL", "SUCCESS", "FAILED")
+SIGNER_INPUTS: Final = (
+    "firstName",
+    "lastName",
+    "email",
+    "phoneNumber",
+    "nationality",
+    "birthDate",
+    "birthPlace",
+    "birthCountry",
+)
+_COUNTRY_CODES: Final = """
+    AW AF AO AI AL AD AE AR AM AS AG AU AT AZ BI BE BJ BF BD BG BH BS BA BL
+    BY BZ BM BO BR BB BN BT BW CF CA CH CL CN CI CM CD CG CK CO KM CV CR CU
+    CW KY CY CZ DE DJ DM DK DO DZ EC EG ER EH ES EE ET FI FJ FK FR FO FM GA
+    GB GE GG GH GI GN GM GW GQ GR GD GL GT GU GY HK HN HR HT HU ID IM IN IE
+    IR IQ IS IL IT JM JE JO JP KZ KE KG KH KN KR XK KW LA LB LR LY LC LI LK
+    LS LT LU LV MO MF MA MC MD MG MV MX MK ML MT MM ME MN MZ MR MU MW MY YT
+    NA NC NE NF NG NI NL NO NP NR NZ OM PK PA PE PH PG PL PR KP PT PY PS QA
+    RE RO RU RW SA SD SN SG GS SL SV SM SO RS SS ST SR SK SI SE SZ SX SC SY
+    TD TG TH TJ TM TL TO TT TN TR TV TW TZ UG UA UY US UZ VA VE VG VI VN VU
+    WF WS YE ZA ZM ZW
+"""
+COUNTRIES: Final = tuple(_COUNTRY_CODES.split())
+
+EMPTY = Schema("empty body", {})
+
+AUTH = Schema(
+    "IgnisignApiAuth_RequestDto",
+    {"appId": Str(non_empty=True), "appEnv": Enum(APP_ENVS), "secret": Str(non_empty=True)},
+    required=("appId", "appEnv", "secret"),
+)
+
+TOKEN_CHECK = Schema(
+    "webhook token check",
+    {"token": Str(non_empty=True), "appId": Str(non_empty=True), "appEnv": Enum(APP_ENVS)},
+    required=("token", "appId", "appEnv"),
+)
+
+_ROLE_LIST = ListOf(Enum(APPLICATION_ROLES))
+ROLES = Schema(
+    "IgnisignApplication_Roles",
+    dict.fromkeys(APP_ENVS, _ROLE_LIST),
+    required=APP_ENVS,
+)
+INVITE_USER = Schema(
+    "IgnisignApplication_InvitedUser_CreationRequestDto",
+    {"email": Email(), "roles": Nested(ROLES)},
+    required=("email", "roles"),
+)
+EDIT_INVITATION = Schema(
+    "IgnisignApplicationUser_EditRequestDto", {"roles": Nested(ROLES)}, required=("roles",)
+)
+
+_SIGNER_FIELDS = {
+    "signatureProfileId": Str(non_empty=True),
+    "externalId": Str(),
+    "firstName": Str(),
+    "lastName": Str(),
+    "email": Email(),
+    "phoneNumber": Str(),
+    "nationality": Enum(COUNTRIES),
+    "birthDate": DateString(),
+    "birthPlace": Str(),
+    "birthCountry": Enum(COUNTRIES),
+    "isRecurrent": Bool(),
+}
+SIGNER_CREATE = Schema("IgnisignSigner_CreationRequestDto", _SIGNER_FIELDS)
+SIGNER_UPDATE = Schema("IgnisignSigner_UpdateRequestDto", {**_SIGNER_FIELDS, "signerId": MongoId()})
+
+PROFILE_STATUS = Schema(
+    "IgnisignSignatureProfile_StatusWrapper",
+    {"status": Enum(PROFILE_STATUSES)},
+    required=("status",),
+)
+PROFILE_ID = Schema(
+    "IgnisignSignatureProfile_IdContainerDto",
+    {"signatureProfileId": Str(non_empty=True)},
+    required=("signatureProfileId",),
+)
+
+STATEMENT = Schema(
+    "IgnisignSignatureRequest_Statement",
+    {
+        "_id": Str(),
+        "appId": Str(),
+        "appEnv": Str(),
+        "signatureRequestId": Str(),
+        "documentId": Str(),
+        "target": Str(),
+        "labelMd": Str(),
+    },
+    allow_unknown=True,
+)
+SR_UPDATE = Schema(
+    "IgnisignSignatureRequest_UpdateDto",
+    {
+        "title": Str(max_length=1024),
+        "description": Str(max_length=4096),
+        "expirationDate": DateString(),
+        "expirationDateIsActivated": Bool(),
+        "language": Enum(LANGUAGES),
+        "documentIds": ListOf(Str()),
+        "externalId": Str(),
+        "diffusionMode": Enum(DIFFUSION_MODES),
+        "diffusionDate": DateString(),
+        "statements": ListOf(Nested(STATEMENT)),
+        "signerIds": ListOf(Str()),
+        "extendedAuthSessionEnabled": Bool(),
+        "initialSignatureRequestId": Str(),
+        "signersAsApprover": ListOf(Str()),
+        "recipients": ListOf(Str()),
+    },
+)
+SR_IDS = Schema(
+    "IgnisignSignatureRequestIdsContainerDto",
+    {"signatureRequestIds": ListOf(Str())},
+    required=("signatureRequestIds",),
+)
+
+DOCUMENT_INIT = Schema(
+    "IgnisignDocument_InitializationDto",
+    {"signatureRequestId": MongoId(), "externalId": Str(), "label": Str(), "description": Str()},
+    required=("signatureRequestId",),
+)
+DOCUMENT_UPDATE = Schema(
+    "IgnisignDocument_UpdateDto", {"externalId": Str(), "label": Str(), "description": Str()}
+)
+DATA_JSON = Schema(
+    "IgnisignDocument_ContentCreation_DataJsonDto",
+    {"jsonContent": AnyValue()},
+    required=("jsonContent",),
+)
+PRIVATE_CONTENT = Schema(
+    "IgnisignDocument_ContentCreation_PrivateContentDto",
+    {"documentHash": Str(non_empty=True)},
+    required=("documentHash",),
+)
+DOCUMENT_REQUEST = Schema(
+    "IgnisignDocumentRequest_RequestDto",
+    {
+        "target": Enum(DOCUMENT_REQUEST_TARGETS),
+        "documentId": MongoId(),
+        "externalId": Str(),
+        "firstName": Str(),
+        "lastName": Str(),
+        "email": Email(),
+    },
+    required=("target", "documentId"),
+)
+
+WEBHOOK_ENDPOINT = Schema(
+    "IgnisignWebhook_EndpointDto", {"url": Url(), "description": Str()}, required=("url",)
+)
+
+PAGE_QUERY = Schema("page query", {"page": Int(minimum=1)})
+SEARCH_QUERY = Schema("search query", {"filter": Str()})
+FOR_RECURRENT_QUERY = Schema("missing inputs query", {"forRecurrent": Bool()})
+FORCE_RECURRENT_QUERY = Schema("signer status query", {"forceRecurrent": Bool()})
+EVENTS_QUERY = Schema(
+    "webhook events query", {"filter": Enum(WEBHOOK_EVENT_FILTERS), "page": Int(minimum=1)}
+)
+NO_QUERY = Schema("no query", {})

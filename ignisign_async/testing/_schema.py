@@ -1,0 +1,283 @@
+"""Declarative validation of request bodies and queries, in the manner of the API's DTOs.
+
+A :class:`Schema` names its fields and their kinds; :meth:`Schema.validate` refuses unknown
+fields, missing required ones and values of the wrong type or outside their enum, answering
+400 with ``BODY_VALIDATION_FAILED`` (or ``QUERY_VALIDATION_FAILED`` for a query) and the list
+of problems in ``context.errors``::
+
+    SIGNER_CREATE = Schema("IgnisignSigner_CreationRequestDto", {
+        "signatureProfileId": Str(),
+        "email": Email(),
+    })
+    body = SIGNER_CREATE.validate(payload)      # the payload, checked; null optionals dropped
+
+As with class-validator's ``@IsOptional``, ``null`` for an optional field counts as absent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from typing import Any, Final
+
+from ._http import FakeError
+
+__all__ = [
+    "AnyValue",
+    "Bool",
+    "DateString",
+    "Email",
+    "Enum",
+    "Int",
+    "Kind",
+    "ListOf",
+    "MongoId",
+    "Nested",
+    "Schema",
+    "Str",
+    "Url",
+    "Invalid",
+]
+
+_MONGO_ID: Final = re.compile(r"[0-9a-fA-F]{24}")
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_DATE: Final = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_URL: Final = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
+
+
+class Invalid(Exception):
+    """A value does not fit its kind; the message says why."""
+
+
+class Kind:
+    """How one field is checked. ``check`` returns the (possibly converted) value."""
+
+    label = "a value"
+
+    def check(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def from_query(self, raw: str) -> Any:
+        """Query values arrive as strings; kinds that are not strings convert them first."""
+        return self.check(raw)
+
+
+class AnyValue(Kind):
+    label = "any JSON value"
+
+    def check(self, value: Any) -> Any:
+        return value
+
+
+class Str(Kind):
+    label = "a string"
+
+    def __init__(self, *, max_length: int | None = None, non_empty: bool = False) -> None:
+        self.max_length = max_length
+        self.non_empty = non_empty
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise Invalid("must be a string")
+        if self.non_empty and not value.strip():
+            raise Invalid("must not be empty")
+        if self.max_length is not None and len(value) > self.max_length:
+            raise Invalid(f"must be at most {self.max_length} characters")
+        return value
+
+
+class _Pattern(Str):
+    pattern: re.Pattern[str]
+    message = ""
+
+    def check(self, value: Any) -> Any:
+        super().check(value)
+        if not self.pattern.fullmatch(value):
+            raise Invalid(self.message)
+        return value
+
+
+class MongoId(_Pattern):
+    label = "a mongo id"
+    pattern = _MONGO_ID
+    message = "must be a mongodb id"
+
+
+class Email(_Pattern):
+    label = "an email"
+    pattern = _EMAIL
+    message = "must be an email"
+
+
+class DateString(_Pattern):
+    label = "an ISO 8601 date string"
+    pattern = _DATE
+    message = "must be a valid ISO 8601 date string"
+
+
+class Url(_Pattern):
+    label = "a URL"
+    pattern = _URL
+    message = "must be a URL address"
+
+
+class Bool(Kind):
+    label = "a boolean"
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise Invalid("must be a boolean value")
+        return value
+
+    def from_query(self, raw: str) -> Any:
+        if raw not in ("true", "false"):
+            raise Invalid("must be 'true' or 'false'")
+        return raw == "true"
+
+
+class Int(Kind):
+    label = "an integer"
+
+    def __init__(self, *, minimum: int | None = None) -> None:
+        self.minimum = minimum
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid("must be an integer number")
+        if self.minimum is not None and value < self.minimum:
+            raise Invalid(f"must not be less than {self.minimum}")
+        return value
+
+    def from_query(self, raw: str) -> Any:
+        if not re.fullmatch(r"-?\d{1,9}", raw):
+            raise Invalid("must be an integer number")
+        return self.check(int(raw))
+
+
+class Enum(Kind):
+    label = "an enum value"
+
+    def __init__(self, values: Collection[str]) -> None:
+        self.values = tuple(values)
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, str) or value not in self.values:
+            raise Invalid(f"must be one of the following values: {', '.join(self.values)}")
+        return value
+
+
+class ListOf(Kind):
+    label = "an array"
+
+    def __init__(self, item: Kind) -> None:
+        self.item = item
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, list):
+            raise Invalid("must be an array")
+        out = []
+        for index, element in enumerate(value):
+            try:
+                out.append(self.item.check(element))
+            except Invalid as exc:
+                raise Invalid(f"[{index}] {exc}") from None
+        return out
+
+
+class Nested(Kind):
+    """A JSON object checked by another schema (``@ValidateNested``)."""
+
+    label = "an object"
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise Invalid("must be an object")
+        errors = self.schema.problems(value)
+        if errors:
+            first = errors[0]
+            raise Invalid(f"{first['property']} {first['message']}")
+        return self.schema.clean(value)
+
+
+class Schema:
+    """A DTO: field name -> kind; names in ``required`` must be present and not null."""
+
+    def __init__(
+        self,
+        name: str,
+        fields: Mapping[str, Kind],
+        *,
+        required: Collection[str] = (),
+        allow_unknown: bool = False,
+    ) -> None:
+        unknown = set(required) - set(fields)
+        if unknown:
+            raise ValueError(f"{name}: required fields not declared: {sorted(unknown)}")
+        self.name = name
+        self.fields = dict(fields)
+        self.required = frozenset(required)
+        self.allow_unknown = allow_unknown
+
+    def problems(self, data: Mapping[str, Any], *, query: bool = False) -> list[dict[str, str]]:
+        errors: list[dict[str, str]] = []
+        if not self.allow_unknown:
+            for key in data:
+                if key not in self.fields:
+                    errors.append({"property": key, "message": "should not exist"})
+        for key, kind in self.fields.items():
+            value = data.get(key)
+            if value is None:
+                if key in self.required:
+                    errors.append({"property": key, "message": f"is required ({kind.label})"})
+                continue
+            try:
+                kind.from_query(value) if query else kind.check(value)
+            except Invalid as exc:
+                errors.append({"property": key, "message": str(exc)})
+        return errors
+
+    def clean(self, data: Mapping[str, Any], *, query: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            kind = self.fields.get(key)
+            if value is None:
+                continue
+            if kind is None:
+                out[key] = value
+            else:
+                out[key] = kind.from_query(value) if query else kind.check(value)
+        return out
+
+    def validate(self, data: object) -> dict[str, Any]:
+        """The checked body; :class:`FakeError` ``BODY_VALIDATION_FAILED`` when it does not fit."""
+        if not isinstance(data, Mapping):
+            raise FakeError(
+                "BODY_VALIDATION_FAILED",
+                f"The body must be a JSON object ({self.name})",
+                context={"dto": self.name},
+            )
+        errors = self.problems(data)
+        if errors:
+            raise FakeError(
+                "BODY_VALIDATION_FAILED",
+                _summary(errors),
+                context={"dto": self.name, "errors": errors},
+            )
+        return self.clean(data)
+
+    def validate_query(self, query: Mapping[str, str]) -> dict[str, Any]:
+        """The checked query; :class:`FakeError` ``QUERY_VALIDATION_FAILED`` otherwise."""
+        errors = self.problems(query, query=True)
+        if errors:
+            raise FakeError("QUERY_VALIDATION_FAILED", _summary(errors), context={"errors": errors})
+        return self.clean(query, query=True)
+
+
+def _summary(errors: list[dict[str, str]]) -> str:
+    return "; ".join(f"{e['property']} {e['message']}" for e in errors)
