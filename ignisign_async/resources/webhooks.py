@@ -109,9 +109,7 @@ class Webhooks(Resource):
 
     async def get_event(self, webhook_id: str, event_id: str) -> WebhookEventRecord:
         """One delivery record."""
-        return await self._client._request(
-            GET_EVENT, webhook_id, event_id, cast=WebhookEventRecord
-        )
+        return await self._client._request(GET_EVENT, webhook_id, event_id, cast=WebhookEventRecord)
 
     async def resend_event(self, webhook_id: str, event_id: str) -> ResentWebhookEvent:
         """Deliver an event again. The server's answer carries nothing: the result holds the
