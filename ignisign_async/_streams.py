@@ -16,6 +16,7 @@ Uploads are ``multipart/form-data`` bodies built by :func:`file_upload`; a file 
 
 from __future__ import annotations
 
+import codecs
 import collections
 import contextlib
 import functools
@@ -387,7 +388,8 @@ def _decode_ext_value(value: str) -> str | None:
     if not sep or not sep2:
         return None
     try:
-        return unquote(encoded, encoding=charset.strip() or "utf-8", errors="strict")
+        encoding = codecs.lookup(charset.strip() or "utf-8").name
+        return unquote(encoded, encoding=encoding, errors="strict")
     except (LookupError, UnicodeDecodeError):
         return None
 
