@@ -31,6 +31,7 @@ from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._streams import DownloadResult, DownloadStream, ProgressCallback
     from .webhooks import WebhookEvent, WebhookRouter
 
 __all__ = [
@@ -56,9 +57,18 @@ __all__ = [
     "WebhookVerificationError",
     "WebhookRouter",
     "WebhookEvent",
+    "DownloadStream",
+    "DownloadResult",
+    "ProgressCallback",
 ]
 
-_LAZY = {"WebhookRouter": ".webhooks", "WebhookEvent": ".webhooks"}
+_LAZY = {
+    "WebhookRouter": ".webhooks",
+    "WebhookEvent": ".webhooks",
+    "DownloadStream": "._streams",
+    "DownloadResult": "._streams",
+    "ProgressCallback": "._streams",
+}
 
 
 def __getattr__(name: str) -> object:
