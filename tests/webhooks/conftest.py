@@ -9,8 +9,6 @@ import httpx
 import pytest
 
 from ignisign_async import AsyncIgnisign
-from ignisign_async._routes import Route
-from ignisign_async.models._base import model
 from tests.conftest import APP_ENV, APP_ID, SECRET, make_jwt
 
 from .samples import TOKEN
@@ -59,22 +57,6 @@ class TokenAPI:
         return httpx.Response(404, json={"message": "no route", "code": "NOT_FOUND"})
 
 
-@model
-class _Check:
-    is_valid: bool
-
-
-class _InterimWebhooks:
-    _ROUTE = Route("POST", CHECK_PATH, idempotent=False)
-
-    def __init__(self, client: AsyncIgnisign) -> None:
-        self.client = client
-
-    async def check_token(self, token: str) -> _Check:
-        body = {"token": token, "appId": self.client.app_id, "appEnv": self.client.app_env}
-        return await self.client._request(self._ROUTE, json=body, cast=_Check)
-
-
 @pytest.fixture
 def api() -> TokenAPI:
     return TokenAPI()
@@ -86,10 +68,7 @@ def make_client(api: TokenAPI) -> Callable[..., AsyncIgnisign]:
         options.setdefault("app_id", APP_ID)
         options.setdefault("app_env", APP_ENV)
         options.setdefault("secret", SECRET)
-        client = AsyncIgnisign(transport=httpx.MockTransport(api.handle), **options)  # type: ignore[arg-type]
-        if not hasattr(client, "webhooks"):  # INTERIM until resources/webhooks.py lands
-            client.webhooks = _InterimWebhooks(client)  # type: ignore[assignment]
-        return client
+        return AsyncIgnisign(transport=httpx.MockTransport(api.handle), **options)  # type: ignore[arg-type]
 
     return make
 

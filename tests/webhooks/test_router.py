@@ -305,10 +305,6 @@ async def test_check_that_cannot_connect_is_not_dispatched(
     async with AsyncIgnisign(
         APP_ID, APP_ENV, "sk_development_x", transport=httpx.MockTransport(refuse)
     ) as client:
-        if not hasattr(client, "webhooks"):  # INTERIM until resources/webhooks.py lands
-            from .conftest import _InterimWebhooks
-
-            client.webhooks = _InterimWebhooks(client)  # type: ignore[assignment]
         router = client.webhook_router()
         router.add(record("any"), None)
         with pytest.raises(WebhookVerificationError) as info:
