@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .applications import (
+        Application,
         ApplicationConfiguration,
         ApplicationContext,
         ApplicationEnvSettings,
@@ -178,6 +179,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "applications": (
         "ByEnv",
+        "Application",
         "ApplicationContext",
         "ApplicationConfiguration",
         "ApplicationEnvSettings",
@@ -305,6 +307,7 @@ __all__ = [
     "SignerClaimStatus",
     "COUNTRIES",
     "ByEnv",
+    "Application",
     "ApplicationContext",
     "ApplicationConfiguration",
     "ApplicationEnvSettings",

@@ -19,6 +19,7 @@ from .webhooks import WebhookEndpoint
 
 __all__ = [
     "ByEnv",
+    "Application",
     "ApplicationContext",
     "ApplicationConfiguration",
     "ApplicationEnvSettings",
@@ -144,24 +145,34 @@ class ApplicationSignatureMetadata:
     colors: CustomPalette | None = None
 
 
+@model
+class _ApplicationFields:
+    org_id: str
+    app_name: str
+    status: ApplicationStatus
+    app_id: str | None = None
+    created_at: _dt.datetime | None = None
+
+
 @final
 @model
-class ApplicationContext:
+class Application(_ApplicationFields):
+    """An application: the unit that owns signers, profiles and API keys, in three environments."""
+
+
+@final
+@model
+class ApplicationContext(_ApplicationFields):
     """Everything about the application: settings per environment and signature profiles::
 
     context = await client.applications.context()
     profiles = context.signature_profiles[client.app_env] or ()
     """
 
-    org_id: str
-    app_name: str
-    status: ApplicationStatus
     config: ApplicationConfiguration
     env_settings: ByEnv[ApplicationEnvSettings]
     settings: ApplicationSettings
     signature_profiles: ByEnv[tuple[SignatureProfile, ...]]
-    app_id: str | None = None
-    created_at: _dt.datetime | None = None
 
 
 @final

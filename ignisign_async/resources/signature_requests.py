@@ -5,7 +5,6 @@ from __future__ import annotations
 import builtins
 import datetime as _dt
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any
 
 from .._routes import Route
 from .._types import NOT_GIVEN, NotGiven
@@ -43,7 +42,7 @@ PUBLISH = Route("POST", f"{_R}/publish")
 CLOSE = Route("POST", f"{_R}/close")
 CONTEXT = Route("GET", f"{_R}/context")
 
-StatementInput = Statement | Mapping[str, Any]
+StatementInput = Statement | Mapping[str, object]
 """A statement: a :class:`Statement`, or a mapping with its snake_case keys."""
 
 
