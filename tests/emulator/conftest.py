@@ -28,7 +28,11 @@ class Raw:
     async def login(self) -> str:
         answer = await self.http.post(
             "/v3/auth/app-api",
-            json={"appId": self.fake.app_id, "appEnv": self.fake.app_env, "secret": self.fake.secret},
+            json={
+                "appId": self.fake.app_id,
+                "appEnv": self.fake.app_env,
+                "secret": self.fake.secret,
+            },
         )
         assert answer.status_code == 200, answer.text
         self.token = answer.json()["jwtToken"]
@@ -71,7 +75,9 @@ class Raw:
         answer = await self.ok("POST", "{E}/signature-requests", json=payload)
         return str(answer["signatureRequestId"])
 
-    async def document(self, sr_id: str, *, content: bytes | None = PDF, label: str = "Contract") -> str:
+    async def document(
+        self, sr_id: str, *, content: bytes | None = PDF, label: str = "Contract"
+    ) -> str:
         answer = await self.ok(
             "POST", "{E}/init-documents", json={"signatureRequestId": sr_id, "label": label}
         )

@@ -7,6 +7,8 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from ignisign_async import AsyncIgnisign, BadRequestError, NotFoundError
 from ignisign_async.testing import FakeIgnisign
 
@@ -110,22 +112,14 @@ async def test_full_workflow(
 
 async def test_sdk_errors_carry_the_documented_codes(ignisign_client: AsyncIgnisign) -> None:
     client = ignisign_client
-    try:
+    with pytest.raises(NotFoundError) as missing:
         await client.signers.summary("0" * 24)
-    except NotFoundError as exc:
-        assert (exc.status_code, exc.code) == (404, "SIGNER_NOT_FOUND")
-    else:
-        raise AssertionError("no error")
-    request = await client.signature_requests.init(
-        (await client.signature_profiles.list())[0].id
-    )
+    assert (missing.value.status_code, missing.value.code) == (404, "SIGNER_NOT_FOUND")
+    request = await client.signature_requests.init((await client.signature_profiles.list())[0].id)
     assert request.signature_request_id is not None
-    try:
+    with pytest.raises(BadRequestError) as refused:
         await client.signature_requests.publish(request.signature_request_id)
-    except BadRequestError as exc:
-        assert exc.code == "CANNOT_PUBLISH_SIGNATURE_REQUEST__NO_DOCUMENTS"
-    else:
-        raise AssertionError("no error")
+    assert refused.value.code == "CANNOT_PUBLISH_SIGNATURE_REQUEST__NO_DOCUMENTS"
 
 
 async def test_documents_json_private_content_and_requests(
@@ -225,9 +219,7 @@ async def test_signers_webhooks_and_applications(
         email="dev@example.com",
         roles={"DEVELOPMENT": ["ADMIN"], "STAGING": [], "PRODUCTION": []},
     )
-    assert [u.email for u in await client.applications.list_invited_users()] == [
-        "dev@example.com"
-    ]
+    assert [u.email for u in await client.applications.list_invited_users()] == ["dev@example.com"]
     await client.applications.resend_invitation(invited.id)
     cancelled = await client.applications.cancel_invitation(invited.id)
     assert str(cancelled.status) == "CANCELED"
