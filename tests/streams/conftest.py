@@ -132,8 +132,9 @@ class Received:
         return b"".join(self.chunks)
 
 
-class StreamApi:
-    """Answers what was queued per (method, path); records every request but authentication."""
+class StreamApi(httpx.AsyncBaseTransport):
+    """A transport answering what was queued per (method, path); it records every request but
+    authentication, with the request body's chunks as the client streamed them."""
 
     def __init__(self) -> None:
         self.answers: dict[tuple[str, str], list[Answer]] = {}
@@ -147,7 +148,7 @@ class StreamApi:
     def paths(self) -> list[str]:
         return [f"{r.method} {r.path}" for r in self.received]
 
-    async def __call__(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         raw_path = request.url.raw_path.decode("ascii")
         path, _, query = raw_path.partition("?")
         chunks = [chunk async for chunk in request.stream]  # type: ignore[union-attr]
@@ -169,9 +170,7 @@ def api() -> StreamApi:
 
 def make_client(api: StreamApi, **options: Any) -> AsyncIgnisign:
     options.setdefault("max_retries", 2)
-    return AsyncIgnisign(
-        app_id=APP_ID, app_env=APP_ENV, secret=SECRET, transport=httpx.MockTransport(api), **options
-    )
+    return AsyncIgnisign(app_id=APP_ID, app_env=APP_ENV, secret=SECRET, transport=api, **options)
 
 
 @pytest.fixture
