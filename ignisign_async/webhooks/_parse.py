@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, TypeAlias, final
 
 import attrs
 
@@ -67,6 +67,7 @@ TOPIC_TYPES: Final[Mapping[WebhookTopic, tuple[type[Any], type[ApiEnum]]]] = {
 """The content model and the action enum of each topic that has them (reference 9.1)."""
 
 
+@final
 @attrs.frozen
 class ParsedWebhook:
     """A well-formed body: the event, and the token that must be checked before dispatch."""
@@ -117,7 +118,7 @@ def _load(body: WebhookBody) -> Mapping[str, Any]:
         return body
     if isinstance(body, (bytes, bytearray, memoryview)):
         try:
-            text = bytes(body).decode("utf-8")
+            text = bytes(body).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise _bad("the body is not UTF-8 text") from None
     elif isinstance(body, str):

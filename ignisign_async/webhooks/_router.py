@@ -166,14 +166,14 @@ class WebhookRouter:
         """
         if not callable(callback):
             raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+        topic_member = _topic_arg(topic)
         registration = WebhookRegistration(
             callback=callback,
-            topic=_topic_arg(topic),
-            action=None,
+            topic=topic_member,
+            action=_action_arg(action, topic_member),
             msg_nature=_nature_arg(msg_nature),
             is_async=_is_async(callback),
         )
-        registration = attrs.evolve(registration, action=_action_arg(action, registration.topic))
         self._registrations.append(registration)
         return registration
 

@@ -227,8 +227,14 @@ def test_error_member(error: Any, expected: IgnisignErrorInfo | None) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [event_bytes(), event_bytes().decode(), bytearray(event_bytes()), memoryview(event_bytes())],
-    ids=["bytes", "str", "bytearray", "memoryview"],
+    [
+        event_bytes(),
+        event_bytes().decode(),
+        bytearray(event_bytes()),
+        memoryview(event_bytes()),
+        b"\xef\xbb\xbf" + event_bytes(),
+    ],
+    ids=["bytes", "str", "bytearray", "memoryview", "utf8-bom"],
 )
 def test_body_types(body: Any) -> None:
     assert parse_event(body).event.content == EXPECTED["SIGNATURE_REQUEST"][1]
