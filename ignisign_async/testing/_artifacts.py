@@ -36,13 +36,17 @@ def signature_proof_pdf(
     *, label: str, document_id: str, document_hash: str | None, signers: Sequence[str]
 ) -> bytes:
     """A one-page PDF proof: title, document label and id, hash, one line per signature."""
-    lines = [
+    return text_pdf([
         "Signature proof",
         f"Document: {label}",
         f"Document id: {document_id}",
         f"SHA-256: {document_hash or '-'}",
         *(f"Signed by {s}" for s in signers),
-    ]
+    ])
+
+
+def text_pdf(lines: Sequence[str]) -> bytes:
+    """A valid one-page PDF showing ``lines`` (the first as a title) in Helvetica."""
     ops = ["BT", "/F1 16 Tf", "50 790 Td", f"({_pdf_text(lines[0])}) Tj", "/F1 10 Tf"]
     for line in lines[1:]:
         ops.append("0 -18 Td")

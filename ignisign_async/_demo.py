@@ -1,0 +1,254 @@
+"""``python -m ignisign_async demo``: the main workflow, end to end, on the emulator by default.
+
+List the signature profiles, create a signer, initialise a signature request, add a PDF,
+publish, have it signed, receive the webhook events through a router, stream the signature
+proof to a file with a progress display, and print a summary. With ``--live`` the same runs
+against the real API (``IGNISIGN_*`` variables), where signing is done by a person: the demo then
+waits for the request to complete (``--wait`` seconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import anyio
+
+from ._client import AsyncIgnisign
+from ._types import NOT_GIVEN
+from .models.enums import (
+    IntegrationMode,
+    SignatureProfileStatus,
+    SignatureRequestStatus,
+    SignerInputRef,
+)
+
+if TYPE_CHECKING:
+    from .models.signature_profiles import SignatureProfile
+    from .models.signature_requests import SignatureRequestContext
+    from .testing import FakeIgnisign
+    from .webhooks import WebhookEvent
+
+__all__ = ["main"]
+
+_SAMPLE_INPUTS: dict[str, str] = {
+    SignerInputRef.FIRST_NAME.value: "Ada",
+    SignerInputRef.LAST_NAME.value: "Lovelace",
+    SignerInputRef.EMAIL.value: "ada.lovelace@example.com",
+    SignerInputRef.PHONE.value: "+33612345678",
+    SignerInputRef.NATIONALITY.value: "GB",
+    SignerInputRef.BIRTH_PLACE.value: "London",
+    SignerInputRef.BIRTH_COUNTRY.value: "GB",
+}
+_FINISHED = {
+    SignatureRequestStatus.COMPLETED,
+    SignatureRequestStatus.CANCELLED,
+    SignatureRequestStatus.EXPIRED,
+    SignatureRequestStatus.FAILED,
+}
+
+
+def _contract_pdf() -> bytes:
+    from .testing._artifacts import text_pdf
+
+    return text_pdf(
+        [
+            "Demo contract",
+            "Sent with ignisign_async, the Python SDK for IgniSign.",
+            "The undersigned agree to try the SDK.",
+        ]
+    )
+
+
+class _Progress:
+    """A one-line progress display; redrawn in place on a terminal, printed once otherwise."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._tty = out.isatty()
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        final = total is not None and done >= total
+        if not self._tty or (not final and now - self._last < 0.05):
+            return
+        self._last = now
+        if total:
+            width = 30
+            filled = int(width * done / total)
+            bar = "#" * filled + "-" * (width - filled)
+            self._out.write(f"\r  [{bar}] {done:,}/{total:,} bytes")
+        else:
+            self._out.write(f"\r  {done:,} bytes")
+        self._out.flush()
+
+    def finish(self, done: int) -> None:
+        if self._tty:
+            self._out.write("\n")
+        else:
+            self._out.write(f"  {done:,} bytes\n")
+
+
+def _pick_profile(profiles: list[SignatureProfile]) -> SignatureProfile:
+    usable = [p for p in profiles if p.status is SignatureProfileStatus.PUBLISHED]
+    by_side = [p for p in usable if p.integration_mode is IntegrationMode.BY_SIDE]
+    for candidates in (by_side, usable):
+        if candidates:
+            return next((p for p in candidates if p.created_by_default), candidates[0])
+    raise SystemExit("No published signature profile: publish one in the IgniSign console.")
+
+
+async def run(
+    client: AsyncIgnisign,
+    *,
+    out_path: Path,
+    fake: FakeIgnisign | None,
+    wait: float,
+    say: Callable[[str], None],
+    stream: TextIO,
+) -> int:
+    """The workflow; returns the process exit code."""
+    events: list[WebhookEvent] = []
+    router = client.webhook_router()
+
+    @router.on(None)
+    async def record(event: WebhookEvent) -> None:
+        events.append(event)
+
+    if fake is not None:
+        from .testing import asgi_sender
+
+        fake.webhook_sender = asgi_sender(router.asgi())
+        await client.webhooks.create(
+            url="https://demo.invalid/ignisign/webhooks", description="demo"
+        )
+
+    profiles = await client.signature_profiles.list()
+    profile = _pick_profile(profiles)
+    say(f"1. {len(profiles)} signature profiles; using {profile.name!r} ({profile.id})")
+
+    needed = (await client.signers.inputs_constraints(profile.id)).inputs_needed
+    inputs = {ref.value: _SAMPLE_INPUTS[ref.value] for ref in needed if ref.value in _SAMPLE_INPUTS}
+    for ref in (SignerInputRef.FIRST_NAME, SignerInputRef.LAST_NAME):
+        inputs.setdefault(ref.value, _SAMPLE_INPUTS[ref.value])
+    signer = await client.signers.create(
+        signature_profile_id=profile.id,
+        external_id="demo-signer",
+        first_name=inputs.get("firstName", NOT_GIVEN),
+        last_name=inputs.get("lastName", NOT_GIVEN),
+        email=inputs.get("email", NOT_GIVEN),
+        phone_number=inputs.get("phoneNumber", NOT_GIVEN),
+        nationality=inputs.get("nationality", NOT_GIVEN),
+        birth_place=inputs.get("birthPlace", NOT_GIVEN),
+        birth_country=inputs.get("birthCountry", NOT_GIVEN),
+    )
+    say(f"2. signer created: {signer.signer_id}")
+
+    request_id = (await client.signature_requests.init(profile.id)).signature_request_id
+    say(f"3. signature request initialised: {request_id}")
+
+    document_id = (
+        await client.documents.init(signature_request_id=request_id, label="Demo contract")
+    ).document_id
+    document = await client.documents.provide_file(
+        document_id, _contract_pdf(), file_name="demo-contract.pdf", content_type="application/pdf"
+    )
+    say(f"4. document {document_id} provided ({document.file_size} bytes, {document.mime_type})")
+
+    await client.signature_requests.update(
+        request_id,
+        title="Demo contract",
+        description="Sent by `python -m ignisign_async demo`",
+        document_ids=[document_id],
+        signer_ids=[signer.signer_id],
+    )
+    await client.signature_requests.publish(request_id)
+    say("5. published")
+
+    if fake is not None:
+        fake.sign(request_id)
+        await fake.deliver_pending()
+        say("6. signed (simulated by the emulator)")
+    else:
+        say(f"6. waiting up to {wait:.0f} s for the signer to sign (check the signer's inbox)")
+    context = await _wait_until_finished(client, request_id, wait)
+    say(f"   request status: {context.status}")
+    if context.status is not SignatureRequestStatus.COMPLETED:
+        say("   the request did not complete; no proof to download")
+        return 1
+
+    if events:
+        seen = ", ".join(f"{e.topic}/{e.action}" for e in events)
+        say(f"7. {len(events)} webhook events verified and dispatched: {seen}")
+    else:
+        say("7. no webhook events received here (live webhooks go to your endpoint's URL)")
+
+    say(f"8. downloading the signature proof to {out_path}")
+    progress = _Progress(stream)
+    async with client.proofs.stream_signature_proof(document_id) as download:
+        result = await download.save(out_path, progress=progress)
+    progress.finish(result.bytes_written)
+
+    say("")
+    say("Summary")
+    say(f"  profile            {profile.name} ({profile.integration_mode})")
+    say(f"  signer             {signer.signer_id}")
+    say(f"  signature request  {request_id} -> {context.status}")
+    say(f"  document           {document_id} ({document.file_name})")
+    say(f"  webhook events     {len(events)}")
+    say(f"  signature proof    {out_path} ({result.bytes_written:,} bytes)")
+    return 0
+
+
+async def _wait_until_finished(
+    client: AsyncIgnisign, request_id: str, wait: float
+) -> SignatureRequestContext:
+    deadline = time.monotonic() + wait
+    while True:
+        context = await client.signature_requests.get(request_id)
+        if context.status in _FINISHED or time.monotonic() >= deadline:
+            return context
+        await anyio.sleep(min(5.0, max(0.0, deadline - time.monotonic())))
+
+
+async def _main(args: argparse.Namespace) -> int:
+    out_path = Path(args.out)
+    stream = sys.stdout
+
+    def say(line: str) -> None:
+        if not args.quiet:
+            print(line, file=stream, flush=True)
+
+    if args.live:
+        say("IgniSign demo against the live API (IGNISIGN_* variables)")
+        async with AsyncIgnisign() as client:
+            return await run(
+                client, out_path=out_path, fake=None, wait=args.wait, say=say, stream=stream
+            )
+    from .testing import FakeIgnisign
+
+    fake = FakeIgnisign()
+    say(f"IgniSign demo on the built-in emulator (app {fake.app_id}, {fake.app_env})")
+    async with fake.client() as client:
+        return await run(client, out_path=out_path, fake=fake, wait=0.0, say=say, stream=stream)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m ignisign_async``."""
+    parser = argparse.ArgumentParser(prog="python -m ignisign_async")
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="run the main workflow (on the emulator by default)")
+    demo.add_argument("--live", action="store_true", help="use the real API (IGNISIGN_* variables)")
+    demo.add_argument("--out", default="proof.pdf", help="where to save the signature proof")
+    demo.add_argument("--wait", type=float, default=600.0, help="live: seconds to wait for signing")
+    demo.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    args = parser.parse_args(argv)
+    try:
+        return anyio.run(_main, args)
+    except KeyboardInterrupt:
+        return 130
