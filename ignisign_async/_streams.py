@@ -28,7 +28,7 @@ import pathlib
 import re
 import unicodedata
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
-from typing import IO, TYPE_CHECKING, Final, TypeAlias, TypeVar, Union, final
+from typing import IO, TYPE_CHECKING, Final, Protocol, TypeAlias, TypeVar, Union, final
 from urllib.parse import quote, unquote
 
 import anyio
@@ -444,7 +444,7 @@ class _TempFile:
     def beside(cls, final: pathlib.Path) -> _TempFile:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         for _ in range(100):
-            path = final.with_name(f".{final.name}.{os.urandom(4).hex()}.part")
+            path = final.with_name(f".{final.name[:200]}.{os.urandom(4).hex()}.part")
             try:
                 fd = os.open(path, flags, 0o666)
             except FileExistsError:
@@ -564,7 +564,9 @@ def _path_source(file: str | os.PathLike[str]) -> tuple[_Source, str]:
     except (OSError, ValueError):
         stat = None
     if stat is None or not path.is_file():
-        what = "a directory" if stat is not None else "not an existing file"
+        what = "not an existing file" if stat is None else "a directory"
+        if stat is not None and not path.is_dir():
+            what = "not a regular file"
         hint = " (pass bytes to upload in-memory content)" if isinstance(file, str) else ""
         raise ValueError(f"file {_short(str(file))!r} is {what}{hint}")
     return _PathSource(path, stat.st_size), path.name
@@ -574,16 +576,18 @@ def _short(text: str) -> str:
     return text if len(text) <= 200 else text[:200] + "..."
 
 
-class _Source:
-    """Where upload bytes come from; ``open`` starts one pass over them."""
+class _Source(Protocol):
+    """Where upload bytes come from: their size if known, and one pass over them per ``open``."""
 
-    size: int | None
+    @property
+    def size(self) -> int | None: ...
 
-    def open(self) -> AsyncIterator[bytes]:
-        raise NotImplementedError
+    def open(self) -> AsyncIterator[bytes]: ...
 
 
-class _BytesSource(_Source):
+class _BytesSource:
+    """Bytes already in memory, sent as they are."""
+
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.size = len(data)
@@ -596,7 +600,7 @@ class _BytesSource(_Source):
         return self._read()
 
 
-class _PathSource(_Source):
+class _PathSource:
     """A file on disk, re-opened for each slice: nothing stays open between reads."""
 
     def __init__(self, path: pathlib.Path, size: int) -> None:
@@ -627,7 +631,7 @@ def _read_at(path: pathlib.Path, offset: int, count: int) -> bytes:
         return handle.read(count)
 
 
-class _FileObjectSource(_Source):
+class _FileObjectSource:
     """A caller's file object: rewound for each attempt when seekable, else sent once."""
 
     def __init__(self, file: IO[bytes]) -> None:
@@ -635,7 +639,7 @@ class _FileObjectSource(_Source):
         self.started = False
         self.inline = isinstance(file, io.BytesIO)
         self.start: int | None = None
-        self.size = None
+        self.size: int | None = None
         seekable = getattr(file, "seekable", None)
         try:
             if callable(seekable) and seekable():
