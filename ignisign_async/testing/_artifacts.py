@@ -36,13 +36,15 @@ def signature_proof_pdf(
     *, label: str, document_id: str, document_hash: str | None, signers: Sequence[str]
 ) -> bytes:
     """A one-page PDF proof: title, document label and id, hash, one line per signature."""
-    return text_pdf([
-        "Signature proof",
-        f"Document: {label}",
-        f"Document id: {document_id}",
-        f"SHA-256: {document_hash or '-'}",
-        *(f"Signed by {s}" for s in signers),
-    ])
+    return text_pdf(
+        [
+            "Signature proof",
+            f"Document: {label}",
+            f"Document id: {document_id}",
+            f"SHA-256: {document_hash or '-'}",
+            *(f"Signed by {s}" for s in signers),
+        ]
+    )
 
 
 def text_pdf(lines: Sequence[str]) -> bytes:

@@ -39,15 +39,16 @@ def parse_multipart(body: bytes, content_type: str) -> list[Part]:
     boundary = header.get_param("boundary")
     if not isinstance(boundary, str) or not boundary:
         raise _invalid("The multipart body has no boundary")
-    delimiter = b"--" + boundary.encode("latin-1")
-    sections = body.split(delimiter)
+    # A delimiter starts a line (RFC 2046): the CRLF before it belongs to it, not to the data.
+    sections = (b"\r\n" + body).split(b"\r\n--" + boundary.encode("latin-1"))
     if len(sections) < 3 or not sections[-1].startswith(b"--"):
         raise _invalid("The multipart body is not terminated")
     parts = []
     for section in sections[1:-1]:
-        if not section.startswith(b"\r\n") or not section.endswith(b"\r\n"):
-            raise _invalid("A multipart section is malformed")
-        head, sep, data = section[2:-2].partition(b"\r\n\r\n")
+        section = section.lstrip(b" \t")
+        if not section.startswith(b"\r\n"):
+            raise _invalid("A multipart delimiter is not followed by a line break")
+        head, sep, data = section[2:].partition(b"\r\n\r\n")
         if not sep:
             raise _invalid("A multipart section has no header block")
         headers: dict[str, str] = {}
