@@ -1,7 +1,7 @@
 """The files the emulator serves once a request is signed, made in code with the stdlib.
 
 * :func:`signature_proof_pdf`: a real one-page PDF (valid cross-reference table) stating the
-  document, its hash and who signed when;
+  document, its hash and who signed when (:func:`text_pdf` makes such a PDF of any lines);
 * :func:`xades_xml`: a XAdES-shaped XML signature for one signature;
 * :func:`asic_e_zip`: an ASiC-E container: ``mimetype`` first and stored, the original file,
   and ``META-INF/signatures001.xml``;
@@ -22,7 +22,14 @@ from collections.abc import Sequence
 from typing import Final
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["ASIC_MIME", "asic_e_zip", "signature_png", "signature_proof_pdf", "xades_xml"]
+__all__ = [
+    "ASIC_MIME",
+    "asic_e_zip",
+    "signature_png",
+    "signature_proof_pdf",
+    "text_pdf",
+    "xades_xml",
+]
 
 ASIC_MIME: Final = "application/vnd.etsi.asic-e+zip"
 
@@ -48,9 +55,10 @@ def signature_proof_pdf(
 
 
 def text_pdf(lines: Sequence[str]) -> bytes:
-    """A valid one-page PDF showing ``lines`` (the first as a title) in Helvetica."""
-    ops = ["BT", "/F1 16 Tf", "50 790 Td", f"({_pdf_text(lines[0])}) Tj", "/F1 10 Tf"]
-    for line in lines[1:]:
+    """A real one-page PDF (Helvetica, valid cross-reference table): a title, then the lines."""
+    title, *rest = lines or [""]
+    ops = ["BT", "/F1 16 Tf", "50 790 Td", f"({_pdf_text(title)}) Tj", "/F1 10 Tf"]
+    for line in rest:
         ops.append("0 -18 Td")
         ops.append(f"({_pdf_text(line)}) Tj")
     ops.append("ET")
