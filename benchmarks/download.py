@@ -3,14 +3,14 @@
 Contenders, each fetching the same generated body from the same server:
 
 * ``sdk``: ``client.proofs.download_signature_proof(document_id, path)`` (temporary file,
-  ~1 MiB writes in a worker thread, rename into place);
+  ~1 MiB batches written by a worker thread while the next ones arrive, rename into place);
 * ``raw``: ``httpx.AsyncClient.stream`` + ``aiter_bytes`` + a plain blocking ``file.write``
   per chunk, on the event loop.
 
-Every run happens in a fresh child process, contenders in turn (sdk raw sdk raw ...), so that each
-peak RSS is its own: the child resets its peak (``/proc/self/clear_refs``) once warmed up, and
-reports ``VmHWM`` minus the RSS at that moment. A heartbeat task in the child records the largest
-scheduling lag of the event loop during the download. Run alone with::
+Every run happens in a fresh child process, contenders in turn (the order alternating), so that
+each peak RSS is its own: the child resets its peak (``/proc/self/clear_refs``) once warmed up,
+and reports ``VmHWM`` minus the RSS at that moment. A heartbeat task in the child records the
+largest scheduling lag of the event loop during the download. Run alone with::
 
     python -m benchmarks.download [size_in_MiB] [repetitions]
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import socket
 import statistics
 import sys
@@ -135,6 +136,12 @@ def _reset_peak() -> int:
     return _status_kib("VmRSS")
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process so far, every thread included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def _heartbeat(lags: list[float]) -> None:
     while True:
         before = time.perf_counter()
@@ -174,9 +181,11 @@ async def _measure(variant: str, base_url: str, size: int, folder: str) -> dict[
         base_kib = _reset_peak()
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(_heartbeat, lags)
+            cpu_started = _cpu_seconds()
             started = time.perf_counter()
             written = await run(size)
             seconds = time.perf_counter() - started
+            cpu = _cpu_seconds() - cpu_started
             tasks.cancel_scope.cancel()
         peak_kib = _status_kib("VmHWM")
     on_disk = os.stat(target).st_size
@@ -188,6 +197,7 @@ async def _measure(variant: str, base_url: str, size: int, folder: str) -> dict[
         "mb_s": size / seconds / 1e6,
         "rss_growth_mib": max(peak_kib - base_kib, 0) / 1024,
         "max_lag_ms": max(lags, default=0.0) * 1000,
+        "cpu_s": cpu,
     }
 
 
@@ -230,7 +240,10 @@ async def bench_download(size_bytes: int = 1 << 30, repetitions: int = 3) -> dic
     * ``sdk_rss_growth_mib``, ``raw_rss_growth_mib``: peak RSS growth during the download
       (bar for the SDK: <= 32 MiB for 1 GiB);
     * ``sdk_max_lag_ms``, ``raw_max_lag_ms``: the largest event-loop scheduling lag seen by a
-      5 ms heartbeat during the download (the worst run).
+      5 ms heartbeat during the download (the worst run);
+    * ``sdk_cpu_s``, ``raw_cpu_s``: CPU seconds (all threads) the client process spent on it.
+
+    One untimed run of each contender comes first; the order then alternates (sdk raw, raw sdk).
     """
     if size_bytes <= 0 or repetitions <= 0:
         raise ValueError("size_bytes and repetitions must be positive")
@@ -238,10 +251,13 @@ async def bench_download(size_bytes: int = 1 << 30, repetitions: int = 3) -> dic
     server, base_url = await _start_server()
     try:
         with tempfile.TemporaryDirectory(prefix="ignisign-bench-", dir=_ROOT) as folder:
-            for _ in range(repetitions):
-                for variant, runs in samples.items():
+            for variant in samples:  # the first large transfer of a server is slower: not kept
+                await _run_child(variant, base_url, size_bytes, folder)
+            for repetition in range(repetitions):
+                order = ["sdk", "raw"] if repetition % 2 == 0 else ["raw", "sdk"]
+                for variant in order:
                     await anyio.to_thread.run_sync(os.sync)  # no writeback left from the last run
-                    runs.append(await _run_child(variant, base_url, size_bytes, folder))
+                    samples[variant].append(await _run_child(variant, base_url, size_bytes, folder))
     finally:
         server.terminate()
         with anyio.move_on_after(10):
@@ -262,6 +278,8 @@ async def bench_download(size_bytes: int = 1 << 30, repetitions: int = 3) -> dic
         "raw_rss_growth_mib": med("raw", "rss_growth_mib"),
         "sdk_max_lag_ms": max(run["max_lag_ms"] for run in samples["sdk"]),
         "raw_max_lag_ms": max(run["max_lag_ms"] for run in samples["raw"]),
+        "sdk_cpu_s": med("sdk", "cpu_s"),
+        "raw_cpu_s": med("raw", "cpu_s"),
     }
 
 
@@ -282,6 +300,7 @@ def _main(argv: list[str]) -> None:
             f"  {name}  {figures[name + '_mb_s']:7.1f} MB/s"
             f"   peak RSS +{figures[name + '_rss_growth_mib']:.1f} MiB"
             f"   max loop lag {figures[name + '_max_lag_ms']:.1f} ms"
+            f"   CPU {figures[name + '_cpu_s']:.2f} s"
         )
     print(
         f"  sdk/raw {figures['ratio']:.3f}x   (bars: >= 0.9x; SDK RSS growth <= 32 MiB for 1 GiB)"

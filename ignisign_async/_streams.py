@@ -27,7 +27,7 @@ import os
 import pathlib
 import re
 import unicodedata
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from typing import IO, TYPE_CHECKING, Final, Protocol, TypeAlias, TypeVar, Union, final
 from urllib.parse import quote, unquote
 
@@ -61,6 +61,9 @@ SaveTarget: TypeAlias = Union[str, "os.PathLike[str]", IO[bytes]]
 
 WRITE_BATCH: Final = 1 << 20
 """Bytes gathered before one worker-thread write (one thread hop per MiB, not per chunk)."""
+
+WRITE_QUEUE: Final = 2
+"""Batches that may wait for the writer thread (memory in flight: about 4 MiB)."""
 
 READ_SLICE: Final = 1 << 20
 """Bytes read from an upload source per worker-thread call."""
@@ -230,7 +233,24 @@ class DownloadStream:
         *,
         inline: bool,
     ) -> int:
-        """Hand the body to ``write`` in ~1 MiB batches; report progress; return the size."""
+        """Copy the body to ``write`` in ~1 MiB batches; return the size.
+
+        ``inline``: call ``write`` on the event loop (memory); otherwise a worker thread writes
+        each batch while the next one is read from the network.
+        """
+        if not inline:
+            return await _write_behind(write, lambda deliver: self._batches(deliver, progress))
+
+        async def deliver(batch: list[bytes]) -> None:
+            write(batch)
+
+        return await self._batches(deliver, progress)
+
+    async def _batches(
+        self,
+        deliver: Callable[[list[bytes]], Awaitable[None]],
+        progress: ProgressCallback | None,
+    ) -> int:
         total = self.content_length
         done = 0
         pending: list[bytes] = []
@@ -240,19 +260,13 @@ class DownloadStream:
             pending_size += len(chunk)
             done += len(chunk)
             if pending_size >= WRITE_BATCH:
-                if inline:
-                    write(pending)
-                else:
-                    await anyio.to_thread.run_sync(write, pending)
+                await deliver(pending)
                 pending = []
                 pending_size = 0
             if progress is not None:
                 progress(done, total)
         if pending:
-            if inline:
-                write(pending)
-            else:
-                await anyio.to_thread.run_sync(write, pending)
+            await deliver(pending)
         if progress is not None:
             progress(done, total if total is not None else done)
         return done
@@ -287,6 +301,42 @@ class DownloadStream:
             received=received,
             expected=expected,
         )
+
+
+async def _write_behind(
+    write: Callable[[list[bytes]], None],
+    produce: Callable[[Callable[[list[bytes]], Awaitable[None]]], Awaitable[int]],
+) -> int:
+    """Run ``produce(deliver)`` while a worker thread runs ``write`` on each delivered batch.
+
+    Reading the network and writing the disk overlap, so the thread hops cost no waiting; at
+    most :data:`WRITE_QUEUE` batches wait for the writer. The first failure (reading or
+    writing) stops both and is raised as itself; a write in progress always completes first.
+    """
+    send, receive = anyio.create_memory_object_stream[list[bytes]](WRITE_QUEUE)
+    errors: list[Exception] = []
+    size = 0
+
+    async def writer() -> None:
+        try:
+            with receive:
+                async for batch in receive:
+                    await anyio.to_thread.run_sync(write, batch)
+        except Exception as exc:
+            errors.append(exc)
+            tasks.cancel_scope.cancel()
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(writer)
+        try:
+            with send:
+                size = await produce(send.send)
+        except Exception as exc:
+            errors.append(exc)
+            tasks.cancel_scope.cancel()
+    if errors:
+        raise errors[0]
+    return size
 
 
 def open_download(
