@@ -492,3 +492,52 @@ async def test_a_bad_progress_is_refused_before_any_request(
     with pytest.raises(TypeError, match="progress"):
         await client.proofs.download_signature_proof(DOC, io.BytesIO(), progress=5)  # type: ignore[arg-type]
     assert api.received == []
+
+
+# -- disk errors --------------------------------------------------------------------------
+
+
+class FullDisk(io.RawIOBase):
+    """A writable binary file that fails once ``room`` bytes were written."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+        self.written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if self.written + len(data) > self.room:
+            raise OSError(28, "No space left on device")
+        self.written += len(data)
+        return len(data)
+
+
+async def test_a_write_error_is_raised_as_itself(api: StreamApi, client: AsyncIgnisign) -> None:
+    bodies = serve(api)
+    with pytest.raises(OSError, match="No space left") as caught:
+        await client.proofs.download_signature_proof(DOC, FullDisk(2 * MIB))
+    assert type(caught.value) is OSError  # not wrapped in an exception group
+    assert bodies[0].closed
+
+
+async def test_a_write_error_to_a_path_leaves_no_file(
+    api: StreamApi,
+    client: AsyncIgnisign,
+    tmp_path: pathlib.Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    serve(api)
+    calls: list[int] = []
+
+    def write(self: Any, chunks: list[bytes]) -> None:
+        calls.append(len(chunks))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("ignisign_async._streams._TempFile.write", write)
+    with pytest.raises(OSError, match="No space left"):
+        await client.proofs.download_signature_proof(DOC, tmp_path / "proof.pdf")
+    assert files(tmp_path) == []
+    assert len(calls) == 2
