@@ -6,9 +6,10 @@ A download is an async context manager around one response whose body is not rea
         print(stream.content_type, stream.content_length, stream.file_name)
         result = await stream.save("proof.pdf", progress=lambda done, total: print(done, total))
 
-Disk writes are batched (about 1 MiB per worker-thread call) so that the event loop never blocks
-on a write and the loop does not pay one thread hop per network chunk. Saving to a path writes a
-temporary file beside it and renames it into place only once the whole body arrived.
+Disk writes never block the event loop: chunks are gathered into ~1 MiB batches, and a worker
+thread writes each batch while the next one arrives (one thread hop per MiB, not per chunk, and
+no waiting on it; at most a few MiB in flight). Saving to a path writes a temporary file beside
+it and renames it into place only once the whole body arrived.
 
 Uploads are ``multipart/form-data`` bodies built by :func:`file_upload`; a file on disk is read in
 1 MiB slices in a worker thread, never whole.
