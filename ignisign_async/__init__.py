@@ -1,9 +1,12 @@
 """ignisign_async: the Python SDK for the IgniSign electronic-signature API (v3).
 
-from ignisign_async import AsyncIgnisign
+from ignisign_async import AsyncIgnisign, Ignisign
 
 async with AsyncIgnisign() as client:        # IGNISIGN_APP_ID / _APP_ENV / _APP_SECRET
     profiles = await client.signature_profiles.list()
+
+with Ignisign() as client:                   # the same, blocking (Django, Flask, scripts)
+    profiles = client.signature_profiles.list()
 """
 
 from typing import TYPE_CHECKING
@@ -32,10 +35,12 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._streams import DownloadResult, DownloadStream, ProgressCallback
+    from .sync import Ignisign
     from .webhooks import WebhookEvent, WebhookRouter
 
 __all__ = [
     "AsyncIgnisign",
+    "Ignisign",
     "NOT_GIVEN",
     "NotGiven",
     "__version__",
@@ -63,6 +68,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "Ignisign": ".sync",
     "WebhookRouter": ".webhooks",
     "WebhookEvent": ".webhooks",
     "DownloadStream": "._streams",

@@ -1,0 +1,317 @@
+"""The hand-written halves of the generated sync classes in :mod:`ignisign_async.sync`.
+
+``scripts/generate_sync.py`` writes one sync twin per async class; every generated method is a
+single delegation such as ``return self._call(lambda c: c.signers.get(signer_id))``. The helpers
+those lines call live here, by the shape of the async method:
+
+* a coroutine method becomes ``_call``: run it to completion, return its result;
+* an async iterator becomes ``_iterate``: an iterator that fetches one item per ``next()`` on the
+  loop where it was opened (pages are fetched lazily, exactly as in async code);
+* an async context manager yielding a ``DownloadStream`` becomes ``_stream``: a context manager
+  yielding a :class:`~ignisign_async.sync.SyncDownloadStream`;
+* ``webhook_router()`` becomes ``_router``, ``with_options()`` becomes ``_derive``.
+
+Nothing here knows an endpoint: the logic stays in the async core.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar, cast
+
+import httpx
+
+from ._client import ClientState
+from ._sync_runtime import Pin, SyncRuntime, View, loop_free_transport
+
+if TYPE_CHECKING:
+    from ._client import AsyncIgnisign
+    from ._streams import DownloadStream
+    from .sync import Ignisign, SyncDownloadStream, SyncWebhookRouter
+    from .webhooks import WebhookRouter
+
+__all__ = [
+    "ClientTwin",
+    "ResourceTwin",
+    "StreamTwin",
+    "RouterTwin",
+    "StreamContext",
+    "iterate",
+]
+
+_T = TypeVar("_T")
+_C = TypeVar("_C", bound="ClientTwin")
+_DONE: Final = object()
+
+
+# -- iterators ------------------------------------------------------------------------------
+
+
+async def _step(iterator: AsyncIterator[_T]) -> _T | object:
+    try:
+        return await iterator.__anext__()
+    except StopAsyncIteration:
+        return _DONE
+
+
+def iterate(pin: Pin, iterator: AsyncIterator[_T]) -> Iterator[_T]:
+    """Iterate ``iterator`` from sync code: each ``next()`` runs one step on the pinned loop.
+
+    Leaving the loop early (``break``, an exception, the iterator dropped) closes the async
+    iterator too, on its own loop when this thread may still run it.
+    """
+    finished = False
+    try:
+        while True:
+            item = pin.run(_step(iterator))
+            if item is _DONE:
+                finished = True
+                return
+            yield cast(_T, item)
+    finally:
+        aclose = getattr(iterator, "aclose", None)
+        if not finished and aclose is not None:
+            # else the loop's async-generator hooks close it at the latest when it closes
+            with contextlib.suppress(Exception):
+                pin.run(aclose())
+
+
+# -- the client and its sub-clients ------------------------------------------------------------
+
+
+class ResourceTwin:
+    """Base of the generated sync sub-clients (``client.signers`` ...)."""
+
+    __slots__ = ("_client", "_runtime", "_view")
+
+    _client: ClientTwin
+    _runtime: SyncRuntime
+    _view: View | None
+
+    def __init__(self, client: ClientTwin) -> None:
+        self._client = client
+        self._runtime = client._runtime
+        self._view = client._view
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._client!r}>"
+
+    def _call(self, fn: Callable[[AsyncIgnisign], Coroutine[Any, Any, _T]]) -> _T:
+        return self._runtime.call(self._view, fn)
+
+    def _iterate(self, fn: Callable[[AsyncIgnisign], AsyncIterator[_T]]) -> Iterator[_T]:
+        pin = self._runtime.pin(self._view)
+        return iterate(pin, fn(pin.client))
+
+    def _stream(
+        self,
+        fn: Callable[[AsyncIgnisign], contextlib.AbstractAsyncContextManager[DownloadStream]],
+    ) -> contextlib.AbstractContextManager[SyncDownloadStream]:
+        return StreamContext(self._runtime, self._view, fn)
+
+
+class ClientTwin(ResourceTwin):
+    """Base of the generated :class:`~ignisign_async.Ignisign`: life cycle and settings.
+
+    ``_target`` is an async client holding this copy's settings (read by the generated
+    properties); calls never go through it but through the runtime's per-thread clients.
+    """
+
+    _target: AsyncIgnisign
+
+    def __init__(
+        self,
+        factory: Callable[[], AsyncIgnisign],
+        *,
+        transport: httpx.AsyncBaseTransport | None,
+        http_client: httpx.AsyncClient | None,
+    ) -> None:
+        runtime = SyncRuntime(factory, per_thread=loop_free_transport(transport, http_client))
+        self._bind(runtime, None, runtime.home)
+
+    def _bind(self, runtime: SyncRuntime, view: View | None, target: AsyncIgnisign) -> None:
+        self._client = self
+        self._runtime = runtime
+        self._view = view
+        self._target = target
+        self._attach()
+
+    def _attach(self) -> None:
+        """Create the sub-clients (generated)."""
+
+    def __repr__(self) -> str:
+        target = self._target
+        return (
+            f"<{type(self).__name__} app_id={target.app_id!r} app_env={target.app_env!r} "
+            f"base_url={target.base_url!r} state={self.state.value}>"
+        )
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(f"{type(self).__name__} cannot be pickled (it holds a secret and a pool)")
+
+    @property
+    def state(self) -> ClientState:
+        """``OPEN`` until :meth:`close`, then ``CLOSED``."""
+        return ClientState.CLOSED if self._runtime.closed else ClientState.OPEN
+
+    def close(self) -> None:
+        """Release every event loop and connection pool this client opened, in every thread.
+
+        Idempotent. Calls running in other threads finish first; later calls raise
+        ``RuntimeError``. ``with_options`` copies share them: closing one closes them all.
+        """
+        self._runtime.close()
+
+    def __enter__(self: _C) -> _C:
+        if self._runtime.closed:
+            raise RuntimeError("this client is closed; create a new one")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _derive(self: _C, fn: Callable[[AsyncIgnisign], AsyncIgnisign]) -> _C:
+        view = View(fn, self._view)
+        target = fn(self._target)  # checks the new settings now
+        twin = object.__new__(type(self))
+        twin._bind(self._runtime, view, target)
+        return twin
+
+    def _router(self, fn: Callable[[AsyncIgnisign], WebhookRouter]) -> SyncWebhookRouter:
+        from .sync import SyncWebhookRouter
+
+        return SyncWebhookRouter(cast("Ignisign", self), fn(self._target))
+
+
+# -- downloads ------------------------------------------------------------------------------
+
+
+async def _enter(manager: contextlib.AbstractAsyncContextManager[_T]) -> _T:
+    return await manager.__aenter__()
+
+
+async def _exit(
+    manager: contextlib.AbstractAsyncContextManager[Any],
+    exc_type: type[BaseException] | None,
+    exc: BaseException | None,
+    tb: TracebackType | None,
+) -> bool | None:
+    return await manager.__aexit__(exc_type, exc, tb)
+
+
+class StreamContext(contextlib.AbstractContextManager["SyncDownloadStream"]):
+    """``with client.proofs.stream_asic(document_id) as stream:`` -- a download, from sync code.
+
+    Entering opens the async download on this thread's loop; the stream's methods and the exit
+    run on that same loop.
+    """
+
+    __slots__ = ("_manager", "_open", "_pin", "_runtime", "_view")
+
+    def __init__(
+        self,
+        runtime: SyncRuntime,
+        view: View | None,
+        open_: Callable[[AsyncIgnisign], contextlib.AbstractAsyncContextManager[DownloadStream]],
+    ) -> None:
+        self._runtime = runtime
+        self._view = view
+        self._open = open_
+        self._pin: Pin | None = None
+        self._manager: contextlib.AbstractAsyncContextManager[DownloadStream] | None = None
+
+    def __enter__(self) -> SyncDownloadStream:
+        from .sync import SyncDownloadStream
+
+        if self._pin is not None:
+            raise RuntimeError("this download was already opened; call the method again")
+        pin = self._runtime.pin(self._view)
+        manager = self._open(pin.client)
+        stream = pin.run(_enter(manager))
+        self._pin, self._manager = pin, manager
+        return SyncDownloadStream(stream, pin)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        assert self._pin is not None
+        assert self._manager is not None
+        return self._pin.run(_exit(self._manager, exc_type, exc, tb))
+
+
+class StreamTwin:
+    """Base of the generated :class:`~ignisign_async.sync.SyncDownloadStream`."""
+
+    __slots__ = ("_pin", "_target")
+
+    def __init__(self, target: DownloadStream, pin: Pin) -> None:
+        self._target = target
+        self._pin = pin
+
+    def __repr__(self) -> str:
+        return "<Sync" + repr(self._target)[1:]
+
+    def _call(self, fn: Callable[[DownloadStream], Coroutine[Any, Any, _T]]) -> _T:
+        return self._pin.run(fn(self._target))
+
+    def _iterate(self, fn: Callable[[DownloadStream], AsyncIterator[_T]]) -> Iterator[_T]:
+        return iterate(self._pin, fn(self._target))
+
+
+# -- webhooks -------------------------------------------------------------------------------
+
+
+class RouterTwin:
+    """Base of the generated :class:`~ignisign_async.sync.SyncWebhookRouter`.
+
+    Registrations live in ``_target``, an async router that never consumes anything itself.
+    Each ``consume`` runs on the calling thread's loop, through a router bound to that loop's
+    client with the same registrations. Plain-function callbacks then run right in the calling
+    thread (Django's or Flask's request thread, with its database connection), where they may
+    call the sync client again.
+    """
+
+    __slots__ = ("_client", "_target")
+
+    def __init__(self, client: Ignisign, target: WebhookRouter) -> None:
+        self._client = client
+        self._target = target
+
+    def __repr__(self) -> str:
+        count = len(self._target.registrations)
+        return f"<{type(self).__name__} of {self._client!r}: {count} callback(s)>"
+
+    @property
+    def client(self) -> Ignisign:
+        """The sync client whose app id, environment and credentials verify events."""
+        return self._client
+
+    def _call(self, fn: Callable[[WebhookRouter], Coroutine[Any, Any, _T]]) -> _T:
+        async def on_loop(client: AsyncIgnisign) -> _T:
+            return await fn(self._twin_for(client))
+
+        return self._client._runtime.call(self._client._view, on_loop)
+
+    def _twin_for(self, client: AsyncIgnisign) -> WebhookRouter:
+        # Runs on the loop. On the helper's loop, plain functions go to worker threads instead,
+        # so that a call they make to the sync client does not wait for that very loop.
+        on_helper = SyncRuntime.on_helper_thread()
+        router = type(self._target)(client, run_sync_in_thread=on_helper)
+        for registration in self._target.registrations:
+            router.add(
+                registration.callback,
+                registration.topic,
+                registration.action,
+                registration.msg_nature,
+            )
+        return router
