@@ -36,7 +36,6 @@ from ._errors import (
 )
 from ._retry import RetryPolicy, parse_retry_after
 from ._routes import Route
-from ._serde import structure
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
@@ -487,6 +486,8 @@ class AsyncIgnisign:
         )
         if cast is None:
             return None
+        from ._serde import structure  # cattrs loads on the first answer, not on import
+
         request = f"{route.method} {path}"
         return structure(_parse_json(response, request=request), cast, request=request)
 
@@ -537,6 +538,7 @@ class AsyncIgnisign:
         request_name = f"{route.method} {path}"
         deadline_at = None if options.deadline is None else time.monotonic() + options.deadline
         debug = logger.isEnabledFor(logging.DEBUG)
+        enforced = shared.transport_enforces
         retries = 0
         attempt = 0
         replayed_401 = False
@@ -555,7 +557,9 @@ class AsyncIgnisign:
             request = http.build_request(
                 route.method, url, params=params, headers=headers, content=send_content
             )
-            limit = options.attempt_limit
+            # An upload's duration grows with its size: over a socket, httpx's own per-write and
+            # per-read timeouts bound it; the SDK's whole-attempt bound would cut it short.
+            limit = math.inf if body is not None and enforced else options.attempt_limit
             if deadline_at is not None:
                 remaining = deadline_at - time.monotonic()
                 if remaining <= 0:
