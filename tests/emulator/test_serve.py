@@ -18,8 +18,6 @@ from ignisign_async.testing.__main__ import main
 
 from .conftest import PDF
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[dict[str, str]]:
