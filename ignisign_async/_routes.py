@@ -12,6 +12,7 @@ no id can change which endpoint is hit.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final, final
 from urllib.parse import quote
@@ -96,5 +97,6 @@ class Route:
         return "".join(out)
 
 
+@functools.cache
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()

@@ -23,8 +23,9 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+import types
 from collections.abc import Mapping
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
@@ -38,6 +39,9 @@ __all__ = ["converter", "structure", "unstructure", "wire_name", "format_datetim
 _T = TypeVar("_T")
 _CAMEL = re.compile(r"_([a-z0-9])")
 _SPECIAL = {"id": "_id", "created_at": "_createdAt"}
+_SCALARS = (str, bool, int, float)
+_NONE_TYPE = type(None)
+_UNION_ORIGINS = (Union, types.UnionType)
 
 
 @functools.cache
@@ -106,6 +110,30 @@ def _structure_enum(value: object, cls: type[ApiEnum]) -> ApiEnum:
     return cls(value)
 
 
+def _is_optional(t: object) -> bool:
+    args = get_args(t)
+    return get_origin(t) in _UNION_ORIGINS and len(args) == 2 and _NONE_TYPE in args
+
+
+def _optional_hook(conv: cattrs.Converter, t: Any) -> Any:
+    """``X | None`` with X's hook looked up once (cattrs' own dispatches on every value)."""
+    inner = next(arg for arg in get_args(t) if arg is not _NONE_TYPE)
+    handler = conv.get_structure_hook(inner)
+    if inner in _SCALARS:
+
+        def scalar(value: object, _: object = None) -> Any:
+            if value is None or type(value) is inner:
+                return value
+            return handler(value, inner)
+
+        return scalar
+
+    def hook(value: object, _: object = None) -> Any:
+        return None if value is None else handler(value, inner)
+
+    return hook
+
+
 def _is_sequence(t: object) -> bool:
     origin = get_origin(t)
     if origin is list:
@@ -118,8 +146,11 @@ def _sequence_hook(conv: cattrs.Converter, t: Any) -> Any:
     element = get_args(t)[0]
     handler = conv.get_structure_hook(element)
     build = list if get_origin(t) is list else tuple
+    scalar = element in _SCALARS
 
     def hook(value: object, _: object = None) -> Any:
+        if scalar and type(value) is list and all(type(item) is element for item in value):
+            return build(value)  # already the right scalars: no per-item call
         if not isinstance(value, (list, tuple)):
             raise TypeError(f"expected a JSON array, got {type(value).__name__}")
         return build([handler(item, element) for item in value])
@@ -143,6 +174,7 @@ def _build() -> cattrs.Converter:
     conv.register_structure_hook_func(lambda t: t == Mapping[str, Any], _mapping_hook)
     conv.register_structure_hook(ApiEnum, _structure_enum)
     conv.register_structure_hook_factory(_is_sequence, lambda t: _sequence_hook(conv, t))
+    conv.register_structure_hook_factory(_is_optional, lambda t: _optional_hook(conv, t))
     conv.register_unstructure_hook_factory(
         lambda t: isinstance(t, type) and issubclass(t, ApiEnum), lambda _t: lambda e: e.value
     )
