@@ -314,9 +314,7 @@ class SyncRuntime:
 
     # -- running ----------------------------------------------------------------------------
 
-    def call(
-        self, view: View | None, fn: Callable[[AsyncIgnisign], Coroutine[Any, Any, _T]]
-    ) -> _T:
+    def call(self, view: View | None, fn: Callable[[AsyncIgnisign], Coroutine[Any, Any, _T]]) -> _T:
         """Run ``fn(client)`` to completion on the right loop for this thread; return its result."""
         slot = self._slot()
         return slot.run(fn(slot.client_for(view)))

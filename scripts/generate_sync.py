@@ -53,7 +53,7 @@ RENAMES = {"aclose": "close"}
 ASYNC_ITERATORS = frozenset({"AsyncIterator", "AsyncIterable", "AsyncGenerator"})
 ASYNC_CONTEXT_MANAGERS = frozenset({"AbstractAsyncContextManager", "AsyncContextManager"})
 
-IGNISIGN_DOC = '''The blocking IgniSign client, for Django, Flask, Celery tasks and scripts.
+IGNISIGN_DOC = """The blocking IgniSign client, for Django, Flask, Celery tasks and scripts.
 
 Same arguments, sub-clients, methods and errors as :class:`~ignisign_async.AsyncIgnisign`,
 without ``await``::
@@ -71,9 +71,9 @@ One instance serves many threads: each calling thread runs its calls on its own 
 connection pool (the token is shared), created on its first call. It keeps working after
 ``os.fork()`` (the child starts afresh), in Jupyter and when called from async code (through a
 helper thread). ``close()``, or leaving the ``with`` block, releases everything it opened in
-every thread.'''
+every thread."""
 
-STREAM_DOC = '''A download in progress, in sync code: what ``with client.*.stream_*(...)`` gives.
+STREAM_DOC = """A download in progress, in sync code: what ``with client.*.stream_*(...)`` gives.
 
 ::
 
@@ -85,9 +85,9 @@ STREAM_DOC = '''A download in progress, in sync code: what ``with client.*.strea
     with client.proofs.stream_asic(document_id) as stream:
         stream.save(stream.file_name or "proof.asice", progress=print)
 
-Use it in the thread that opened it, inside its ``with`` block; read the body once.'''
+Use it in the thread that opened it, inside its ``with`` block; read the body once."""
 
-ROUTER_DOC = '''Receives IgniSign's webhook calls in sync code: verifies, parses, runs callbacks.
+ROUTER_DOC = """Receives IgniSign's webhook calls in sync code: verifies, parses, runs callbacks.
 
 ::
 
@@ -104,7 +104,7 @@ ROUTER_DOC = '''Receives IgniSign's webhook calls in sync code: verifies, parses
 Plain-function callbacks run in the thread that calls ``consume``; async ones on its loop.
 ``consume`` raises :class:`~ignisign_async.WebhookError` for a malformed body and
 :class:`~ignisign_async.WebhookVerificationError` for one that fails verification (no callback
-runs then); a callback that raises is logged and reported in the result, never raised.'''
+runs then); a callback that raises is logged and reported in the result, never raised."""
 
 
 class GenerationError(Exception):
@@ -462,7 +462,7 @@ def sync_doc(text: str) -> str:
     """A docstring as sync code reads it: no ``await``, ``with`` for ``async with``..."""
     text = re.sub(r"\bawait\s+", "", text)
     text = re.sub(r"\basync (with|for)\b", r"\1", text)
-    text = re.sub(r"\ban async (iterator|context manager)", r"an \1", text)
+    text = re.sub(r"\b([Aa])n async context manager", r"\1 context manager", text)
     text = re.sub(r"\basync (iterator|context manager)", r"\1", text)
     return text.replace("AsyncIgnisign", "Ignisign")
 
@@ -644,13 +644,9 @@ class Writer:
         """``Ignisign``: resource attributes, ``__init__`` and ``_attach``."""
         client = self.source
         node = client.cls("AsyncIgnisign")
-        init = next(
-            n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"
-        )
+        init = next(n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
         resources = [
-            (attr, cls)
-            for attr, cls in resource_attributes(client)
-            if cls in self.sync_names
+            (attr, cls) for attr, cls in resource_attributes(client) if cls in self.sync_names
         ]
         lines = [f"    {attr}: {cls}" for attr, cls in resources]
         self.needed |= {cls for _, cls in resources}
