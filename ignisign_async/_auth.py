@@ -7,6 +7,9 @@
   running event loop and the token is checked again once the lock is held;
 * a 401 on a call made with token T drops T -- only if T is still the current token, so a burst
   of 401s for an old token costs one renewal, not one each;
+* every fetch is numbered when it starts, so a caller can tell a token fetched after its 401
+  (the server refuses fresh tokens: give up) from one whose fetch was already under way (a
+  revocation caught it in flight: renew again), see :meth:`TokenManager.fetched_since`;
 * a token whose ``exp`` cannot be read is treated as short-lived, never as eternal.
 
 The token never leaves this module except as the value of an ``Authorization`` header.
@@ -48,7 +51,16 @@ def jwt_expiry(token: str) -> float | None:
 class TokenManager:
     """Single-flight holder of the API token. ``fetch`` posts the app secret and returns a JWT."""
 
-    __slots__ = ("_clock", "_fetch", "_lock", "_refresh_at", "_token", "auth_count")
+    __slots__ = (
+        "_clock",
+        "_fetch",
+        "_fetches",
+        "_lock",
+        "_refresh_at",
+        "_token",
+        "_token_fetch",
+        "auth_count",
+    )
 
     def __init__(
         self,
@@ -61,6 +73,8 @@ class TokenManager:
         self._token: str | None = None
         self._refresh_at = 0.0
         self._lock: anyio.Lock | None = None
+        self._fetches = 0
+        self._token_fetch: int | None = None
         self.auth_count = 0
         """How many times a token was fetched (for tests and benchmarks)."""
 
@@ -85,10 +99,23 @@ class TokenManager:
             token = self._current()
             if token is not None:
                 return token
+            self._fetches += 1
+            number = self._fetches
             token = await self._fetch()
             self.auth_count += 1
             self._store(token)
+            self._token_fetch = number
             return token
+
+    @property
+    def fetches(self) -> int:
+        """How many token fetches have started so far."""
+        return self._fetches
+
+    def fetched_since(self, mark: int) -> bool:
+        """Whether the current token comes from a fetch started after ``mark`` fetches had
+        started (``True`` when that is not known)."""
+        return self._token_fetch is None or self._token_fetch > mark
 
     def _store(self, token: str) -> None:
         now = self._clock()

@@ -66,6 +66,7 @@ _AUTH_ROUTE: Final = Route("POST", "/v3/auth/app-api", idempotent=True, authenti
 _HEALTH_ROUTE: Final = Route("GET", HEALTH_PATH, authenticated=False)
 _LOCAL_HOSTS: Final = frozenset({"localhost", "127.0.0.1", "::1"})
 _MAX_ERROR_BODY: Final = 1 << 20
+_MAX_401_REPLAYS: Final = 3
 
 BodyFactory = Callable[[], tuple[Mapping[str, str], "bytes | AsyncIterable[bytes]"]]
 """Builds a fresh request body (headers, content) for each attempt, e.g. a multipart upload."""
@@ -541,11 +542,14 @@ class AsyncIgnisign:
         enforced = shared.transport_enforces
         retries = 0
         attempt = 0
-        replayed_401 = False
+        replayed_401 = False  # the last attempt was the replay of a 401
+        replays_401 = 0
+        fetches_at_401 = 0
         while True:
             attempt += 1
             headers = dict(shared.base_headers)
             token = await self._auth.get() if route.authenticated else None
+            fresh_token = self._auth.fetched_since(fetches_at_401)
             if token is not None:
                 headers["Authorization"] = "Bearer " + token
             send_content: bytes | AsyncIterable[bytes] | None = content
@@ -591,6 +595,7 @@ class AsyncIgnisign:
                     and _fits(deadline_at, wait)
                 ):
                     retries += 1
+                    replayed_401 = False  # a 401 after this retry is a new expiry/revocation
                     await anyio.sleep(wait)
                     continue
                 raise self._transport_failure(error, request_name, deadline_at) from error
@@ -602,10 +607,20 @@ class AsyncIgnisign:
                 )
             if 200 <= status < 300:
                 return response
-            if status == 401 and token is not None and not replayed_401:
+            # A 401 drops the token and replays the call. Two 401s in a row end the call, unless
+            # the token of the replay was fetched before the first 401 (a revocation caught that
+            # fetch in flight): a token fetched after a 401 and refused is a real refusal.
+            if (
+                status == 401
+                and token is not None
+                and (not replayed_401 or not fresh_token)
+                and replays_401 < _MAX_401_REPLAYS
+            ):
                 await response.aclose()
+                fetches_at_401 = self._auth.fetches
                 self._auth.invalidate(token)
                 replayed_401 = True
+                replays_401 += 1
                 continue
             retry_after = parse_retry_after(response.headers)
             if retries < policy.max_retries and policy.retries_status(
@@ -616,6 +631,7 @@ class AsyncIgnisign:
                 if not too_long and _fits(deadline_at, wait):
                     await response.aclose()
                     retries += 1
+                    replayed_401 = False
                     await anyio.sleep(wait)
                     continue
             raise await self._error_from(response, request_name, retry_after)
