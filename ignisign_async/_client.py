@@ -574,7 +574,9 @@ class AsyncIgnisign:
             response: httpx.Response | None = None
             try:
                 with anyio.fail_after(limit):
-                    response = await http.send(request, stream=stream)
+                    # Never follow a redirect, even with a caller's client that would: a 307/308
+                    # re-sends the body (the app secret, for the auth call) to the new host.
+                    response = await http.send(request, stream=stream, follow_redirects=False)
             except (TimeoutError, httpx.TransportError) as exc:
                 error = exc
             elapsed_ms = (time.perf_counter() - started) * 1000.0

@@ -61,11 +61,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 @contextlib.contextmanager
 def served(fake: FakeIgnisign) -> Iterator[str]:
     """Serve ``fake.app`` with uvicorn on 127.0.0.1 (free port) in a thread; yield its URL."""
+    with served_app(fake.app) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def served_app(app: Any) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 (free port) in a thread; yield its URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(
-        fake.app, log_level="critical", lifespan="off", timeout_graceful_shutdown=2
-    )
+    config = uvicorn.Config(app, log_level="critical", lifespan="off", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
