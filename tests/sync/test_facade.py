@@ -7,15 +7,16 @@ import pathlib
 import pickle
 import threading
 import traceback
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from ignisign_async import AsyncIgnisign, Ignisign, NotFoundError
+from ignisign_async import AsyncIgnisign, DownloadError, Ignisign, NotFoundError
 from ignisign_async.models import SignatureProfile
 from ignisign_async.models.health import HealthStatus
 from ignisign_async.sync import SyncDownloadStream
-from tests.conftest import APP_ENV, APP_ID, SECRET
+from tests.conftest import APP_ENV, APP_ID, SECRET, make_jwt
 from tests.fixtures import seed_samples as samples
 from tests.resources.conftest import E, FakeApi
 
@@ -118,6 +119,34 @@ def test_a_stream_saves_with_progress_and_refuses_a_second_read(
         pass
     with pytest.raises(RuntimeError, match="closed"):
         unread.save(io.BytesIO())
+
+
+class _CutShort(httpx.AsyncByteStream):
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"a" * 1000
+        yield b"b" * 1000
+        raise httpx.ReadError("connection reset")
+
+
+def test_chunks_that_arrived_come_before_the_error() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v3/auth/app-api":
+            return httpx.Response(200, json={"jwtToken": make_jwt()})
+        return httpx.Response(200, headers={"content-length": "9000"}, stream=_CutShort())
+
+    received: list[bytes] = []
+
+    def read_all() -> None:
+        transport = httpx.MockTransport(answer)
+        with (
+            Ignisign(app_id=APP_ID, app_env=APP_ENV, secret=SECRET, transport=transport) as client,
+            client.proofs.stream_signature_proof("doc 1") as stream,
+        ):
+            received.extend(stream.iter_bytes(500))
+
+    with pytest.raises(DownloadError, match="interrupted after 2000 of 9000 bytes"):
+        read_all()
+    assert b"".join(received) == b"a" * 1000 + b"b" * 1000
 
 
 def test_download_to_a_file_object(api: FakeApi, client: Ignisign) -> None:
