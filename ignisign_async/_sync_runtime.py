@@ -24,7 +24,9 @@ After ``os.fork()`` the child abandons everything the parent's runtime held -- l
 the helper thread object -- without running any cleanup (their sockets and loop descriptors are
 the parent's, and finalizing the helper would wait forever for a thread that does not exist in
 the child); they are parked in :data:`_GRAVEYARD` so that garbage collection never finalizes
-them, and the child starts afresh on its next call.
+them, and the child starts afresh on its next call. A client built on a caller's transport or
+``http_client`` cannot start afresh (those may hold the parent's connections): in the child it
+refuses every call with a clear ``RuntimeError``.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ OWN_LOOP_MESSAGE: Final = (
     "another thread, or use AsyncIgnisign with 'await' in async code."
 )
 CLOSED_MESSAGE: Final = "this client is closed; create a new one"
+FORKED_MESSAGE: Final = (
+    "this client cannot be used after os.fork(): its transport or http_client came from the "
+    "parent process and may hold the parent's connections. Create the client in the child "
+    "(or let it build its own pool: no transport, no http_client)"
+)
 
 
 def _in_async_context() -> bool:
@@ -75,8 +82,10 @@ def loop_free_transport(
 ) -> bool:
     """Whether each thread may build its own client from these arguments.
 
-    ``None`` gives every thread its own pool; a mock or the emulator keeps no connection.
-    Anything else may hold connections bound to the loop that opened them.
+    ``None`` gives every thread its own pool; a mock or the emulator keeps no connection and
+    closing it is harmless (each thread's client closes it once). Anything else may hold
+    connections bound to the loop that opened them, and to the process: such a client is not
+    usable after ``os.fork()`` either.
     """
     if http_client is not None:
         return False
@@ -272,6 +281,7 @@ class SyncRuntime:
     __slots__ = (
         "__weakref__",
         "_closed",
+        "_closed_message",
         "_factory",
         "_helper_slot",
         "_local",
@@ -287,6 +297,7 @@ class SyncRuntime:
         self._factory = factory
         self._per_thread = per_thread
         self._closed = False
+        self._closed_message = CLOSED_MESSAGE
         self._pid = os.getpid()
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -328,7 +339,7 @@ class SyncRuntime:
         if self._pid != os.getpid():
             self._forget_parent()
         if self._closed:
-            raise RuntimeError(CLOSED_MESSAGE)
+            raise RuntimeError(self._closed_message)
         if self._per_thread and not _in_async_context():
             try:
                 slot: _Slot = self._local.slot
@@ -439,6 +450,9 @@ class SyncRuntime:
         self._helper_slot = None
         self._tokens = SharedTokens()
         self._pid = os.getpid()
+        if not self._per_thread:  # a caller's transport or http_client: the parent's connections
+            self._closed = True
+            self._closed_message = FORKED_MESSAGE
 
 
 def _close_all(slots: list[_Slot], errors: list[BaseException]) -> None:

@@ -268,10 +268,39 @@ def test_calls_in_other_threads_finish_before_close(api: Api) -> None:
     assert client.state.value == "CLOSED"
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
-def test_fork_then_call_in_the_child(api: Api, client: Ignisign) -> None:
-    assert client.health().is_alive  # the parent has a loop and a pool in this thread
-    assert asyncio.run(call_from_async_code(client))  # and a helper thread
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="POSIX signals only")
+def test_ctrl_c_during_a_call_cancels_it_and_leaves_the_client_usable(api: Api) -> None:
+    cancelled: list[bool] = []
+    stuck = {AUTH}  # the token fetch hangs, until Ctrl-C
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        if request.url.path not in stuck:
+            return api.handler(request)
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+        return api.handler(request)
+
+    transport = httpx.MockTransport(slow)
+    with Ignisign(app_id=APP_ID, app_env=APP_ENV, secret=SECRET, transport=transport) as client:
+        main = threading.get_ident()
+        timer = threading.Timer(0.2, signal.pthread_kill, (main, signal.SIGINT))
+        timer.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                client.signature_profiles.list()
+        finally:
+            timer.join()
+        assert cancelled == [True]  # the call was cancelled, not left pending in the loop
+        stuck.clear()
+        assert client.signature_profiles.list() == []  # no token fetch left hanging either
+        assert api.auths == 1
+
+
+def in_child(body: Callable[[], bool]) -> int:
+    """Fork; the child runs ``body`` under a 20 s alarm and exits 0 if it returned True."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads
         pid = os.fork()
@@ -279,11 +308,7 @@ def test_fork_then_call_in_the_child(api: Api, client: Ignisign) -> None:
         code = 1
         try:
             signal.alarm(20)
-            fresh = client.health().is_alive and client.signature_profiles.list() == []
-            helped = asyncio.run(call_from_async_code(client))  # a new helper thread
-            gc.collect()  # never finalizes what the parent left behind
-            client.close()
-            code = 0 if fresh and helped else 3
+            code = 0 if body() else 3
         except BaseException as exc:
             print(f"child failed: {exc!r}", file=sys.stderr)
         finally:
@@ -292,15 +317,49 @@ def test_fork_then_call_in_the_child(api: Api, client: Ignisign) -> None:
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            break
+            return os.waitstatus_to_exitcode(status)
         if time.monotonic() > deadline:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             pytest.fail("the forked child hung")
         time.sleep(0.01)
-    assert os.waitstatus_to_exitcode(status) == 0
+
+
+posix_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+
+
+@posix_fork
+def test_fork_then_call_in_the_child(api: Api, client: Ignisign) -> None:
+    assert client.health().is_alive  # the parent has a loop and a pool in this thread
+    assert asyncio.run(call_from_async_code(client))  # and a helper thread
+
+    def child() -> bool:
+        fresh = client.health().is_alive and client.signature_profiles.list() == []
+        helped = asyncio.run(call_from_async_code(client))  # a new helper thread
+        gc.collect()  # never finalizes what the parent left behind
+        client.close()
+        return fresh and helped
+
+    assert in_child(child) == 0
     assert client.health().is_alive  # the parent's loops and pool are untouched
     assert api.threads(HEALTH) == ["MainThread", "ignisign-sync", "MainThread"]
+
+
+@posix_fork
+def test_a_callers_http_client_is_refused_after_fork(api: Api) -> None:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(api.handler))
+    with Ignisign(app_id=APP_ID, app_env=APP_ENV, secret=SECRET, http_client=http) as client:
+        assert client.health().is_alive
+
+        def child() -> bool:
+            with pytest.raises(RuntimeError, match=r"cannot be used after os\.fork"):
+                client.health()
+            client.close()  # nothing of the parent's is cleaned up
+            return client.state.value == "CLOSED"
+
+        assert in_child(child) == 0
+        assert client.health().is_alive
+    assert api.threads(HEALTH) == ["ignisign-sync", "ignisign-sync"]
 
 
 @pytest.mark.parametrize(
