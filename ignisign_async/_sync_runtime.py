@@ -7,10 +7,10 @@ runs its coroutine right there with ``loop.run_until_complete``. Nothing bound t
 shared between threads; the API token is, through :mod:`._sync_tokens`.
 
 Why not one event-loop thread per client (an anyio blocking portal)? Every call would pay a
-thread hop. Measured on the 2-core reference machine against an in-process transport (median
-per call over the async core's own time, ``benchmarks/sync_overhead.py``): running in place costs
-about 15 µs, ``asyncio.run_coroutine_threadsafe`` to a loop thread about 55 µs, an anyio portal
-about 95 µs.
+thread hop. Measured on the 2-core reference machine against an in-process transport
+(``benchmarks/sync_overhead.py``, median per call over the async core's own ~190 µs): running in
+place adds about 21 µs, ``asyncio.run_coroutine_threadsafe`` to a loop thread 65 to 105 µs, an
+anyio portal 130 to 210 µs.
 
 A thread cannot run a second event loop while one already runs in it (Jupyter, a sync function
 called from async code, a callback running inside one of our own calls). Such calls go to a
