@@ -10,6 +10,7 @@ from pathlib import Path
 
 import anyio
 
+from ._analysis import explain_misses
 from ._clients import Target, in_process
 from ._harness import (
     FULL,
@@ -214,11 +215,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     missed = [r for r in results if r.met is False]
     output: Path | None = args.output or (None if args.quick else RESULTS)
     if output is not None:
-        appendix = ""
+        appendix = explain_misses(results)
         if missed or args.profile:
             from ._profile import profile_sdk
 
-            appendix = profile_sdk(200 if args.quick else 2000)
+            appendix += "\n" + profile_sdk(200 if args.quick else 2000)
         text = render_markdown(
             results, env=environment(elapsed=elapsed), notes=NOTES, appendix=appendix
         )

@@ -15,8 +15,8 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Final
 
@@ -89,6 +89,8 @@ class Result:
     met: bool | None = None
     note: str = ""
     """A sentence for the details under the table (where the time goes, for instance)."""
+    figures: Mapping[str, float] = field(default_factory=dict)
+    """The raw numbers behind the cells, for the explanations of missed bars."""
 
 
 def median(values: Sequence[float]) -> float:

@@ -102,6 +102,12 @@ async def sequential_rows(target: Target, settings: Settings) -> list[Result]:
             bar="<= 1.10x" if loopback else "-",
             met=ratio <= 1.10 if loopback else None,
             note=note,
+            figures={
+                "sdk_us": sdk_us,
+                "untyped_us": untyped_us,
+                "raw_us": raw_us,
+                "typed_us": typed_us,
+            },
         ),
         Result(
             row="1",
@@ -145,6 +151,7 @@ async def concurrent_rows(target: Target, settings: Settings) -> list[Result]:
             comparison=fmt_ratio(ratio),
             bar=">= 0.95x" if loopback else "-",
             met=ratio >= 0.95 if loopback else None,
+            figures={"sdk_rate": sdk_rate, "raw_rate": raw_rate},
         )
     ]
 
