@@ -45,13 +45,17 @@ def _wake(future: asyncio.Future[None]) -> None:
 
 
 class SharedTokens:
-    """The token of one sync client, shared by its per-thread async clients (thread-safe)."""
+    """The token of one sync client, shared by its per-thread async clients (thread-safe).
+
+    Like :class:`TokenManager`, it numbers the fetches it starts and knows which one produced
+    the current token, so that a 401 replay reads the same facts in every thread.
+    """
 
     __slots__ = ("_flight", "_ledger", "_lock")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._ledger = TokenManager(_no_fetch)  # expiry bookkeeping only, under self._lock
+        self._ledger = TokenManager(_no_fetch)  # token, expiry and fetch numbers; under _lock
         self._flight: _Flight | None = None
 
     def __repr__(self) -> str:
@@ -59,16 +63,30 @@ class SharedTokens:
             state = "token held" if self._ledger._current() is not None else "no token"
         return f"<SharedTokens {state}>"
 
-    async def obtain(self, fetch: Callable[[], Awaitable[str]]) -> tuple[str, bool]:
-        """A valid token, and whether this call fetched it (``fetch`` runs on this loop)."""
+    @property
+    def fetches(self) -> int:
+        """How many token fetches have started so far, in every thread."""
+        return self._ledger.fetches
+
+    def current(self) -> tuple[str, int | None] | None:
+        """The shared token, if it is valid for a while yet, and the number of its fetch."""
+        with self._lock:
+            token = self._ledger._current()
+            return None if token is None else (token, self._ledger._token_fetch)
+
+    async def obtain(self, fetch: Callable[[], Awaitable[str]]) -> tuple[str, int | None, bool]:
+        """A valid token, its fetch's number, and whether this call fetched it (on this loop)."""
         while True:
             with self._lock:
-                token = self._ledger._current()
+                ledger = self._ledger
+                token = ledger._current()
                 if token is not None:
-                    return token, False
+                    return token, ledger._token_fetch, False
                 flight = self._flight
                 if flight is None:
                     mine = self._flight = _Flight()
+                    ledger._fetches += 1
+                    number = ledger._fetches
                 else:
                     loop = asyncio.get_running_loop()
                     waiter = loop.create_future()
@@ -79,25 +97,21 @@ class SharedTokens:
             try:
                 token = await fetch()
             except BaseException:
-                self._land(mine, None)
+                self._land(mine, None, number)
                 raise
-            self._land(mine, token)
-            return token, True
-
-    def current(self) -> str | None:
-        """The shared token if it is valid for a while yet."""
-        with self._lock:
-            return self._ledger._current()
+            self._land(mine, token, number)
+            return token, number, True
 
     def invalidate(self, token: str) -> None:
         """Forget ``token`` if it is still the shared one (the API answered 401 to it)."""
         with self._lock:
             self._ledger.invalidate(token)
 
-    def _land(self, flight: _Flight, token: str | None) -> None:
+    def _land(self, flight: _Flight, token: str | None, number: int) -> None:
         with self._lock:
             if token is not None:
                 self._ledger._store(token)
+                self._ledger._token_fetch = number
             if self._flight is flight:
                 self._flight = None
             waiters = flight.waiters
@@ -116,14 +130,22 @@ class ThreadSharedTokenManager(TokenManager):
         self._shared_tokens = shared
 
     async def get(self) -> str:
-        token = self._shared_tokens.current()
-        if token is None:
-            token, fetched = await self._shared_tokens.obtain(self._fetch)
+        current = self._shared_tokens.current()
+        if current is None:
+            token, number, fetched = await self._shared_tokens.obtain(self._fetch)
             if fetched:
                 self.auth_count += 1
+        else:
+            token, number = current
         if token is not self._token:
             self._store(token)  # this client's copy: what its error messages redact
+        self._token_fetch = number
         return token
+
+    @property
+    def fetches(self) -> int:
+        """How many token fetches have started so far, in every thread of the sync client."""
+        return self._shared_tokens.fetches
 
     def invalidate(self, token: str) -> None:
         super().invalidate(token)
