@@ -215,13 +215,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     missed = [r for r in results if r.met is False]
     output: Path | None = args.output or (None if args.quick else RESULTS)
     if output is not None:
-        appendix = explain_misses(results)
+        appendix = ""
         if missed or args.profile:
             from ._profile import profile_sdk
 
-            appendix += "\n" + profile_sdk(200 if args.quick else 2000)
+            appendix = profile_sdk(200 if args.quick else 2000)
         text = render_markdown(
-            results, env=environment(elapsed=elapsed), notes=NOTES, appendix=appendix
+            results,
+            env=environment(elapsed=elapsed),
+            notes=NOTES,
+            analysis=explain_misses(results),
+            appendix=appendix,
         )
         output.write_text(text, encoding="utf-8")
         print(f"\nwritten to {output}")

@@ -175,9 +175,15 @@ def _md_escape(cell: str) -> str:
 
 
 def render_markdown(
-    results: Sequence[Result], *, env: dict[str, str], notes: Sequence[str], appendix: str = ""
+    results: Sequence[Result],
+    *,
+    env: dict[str, str],
+    notes: Sequence[str],
+    analysis: str = "",
+    appendix: str = "",
 ) -> str:
-    """``benchmarks/RESULTS.md``: where and when, the table, how to read it, and any profile."""
+    """``benchmarks/RESULTS.md``: where and when, the table, why a bar is missed, the details,
+    how to read it, and any profile."""
     lines = ["# Benchmark results", "", "Written by `python -m benchmarks`: do not edit.", ""]
     lines += [f"- **{key}**: {value}" for key, value in env.items()]
     lines += ["", "| " + " | ".join(_HEADER) + " |", "|" + "---|" * len(_HEADER)]
@@ -186,6 +192,8 @@ def render_markdown(
         if result.met is False:
             cells[-1] = "**NO**"
         lines.append("| " + " | ".join(cells) + " |")
+    if analysis:
+        lines += ["", analysis.rstrip()]
     details = [r.note for r in results if r.note]
     if details:
         lines += ["", "## Details", ""]
