@@ -33,6 +33,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     api_error_from_response,
+    redact_tokens,
 )
 from ._retry import RetryPolicy, parse_retry_after
 from ._routes import Route
@@ -412,11 +413,11 @@ class AsyncIgnisign:
         return auth
 
     def _redact(self, text: str) -> str:
-        """Remove the secret and the current token from a text that may be shown."""
+        """Remove the secret and any JWT (current or not) from a text that may be shown."""
         for secret in (self.__secret, self._auth._token):
             if secret and secret in text:
                 text = text.replace(secret, "[redacted]")
-        return text
+        return redact_tokens(text)
 
     async def _fetch_token(self) -> str:
         payload = {"appId": self._app_id, "appEnv": self._app_env, "secret": self.__secret}
@@ -657,6 +658,12 @@ class AsyncIgnisign:
         finally:
             await response.aclose()
         content = b"".join(chunks)[:_MAX_ERROR_BODY]
+        # A server may echo the Authorization header or the secret anywhere in its error body;
+        # the message, code, context and body of the error are all read from the cleaned text.
+        text = content.decode("utf-8", errors="replace")
+        clean = self._redact(text)
+        if clean != text:
+            content = clean.encode()
         error = api_error_from_response(
             response, content, request=request_name, retry_after=retry_after
         )

@@ -26,8 +26,9 @@ Messages never contain the app secret, a JWT, or request headers.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import httpx
 
@@ -284,3 +285,17 @@ def api_error_from_response(
         request=request,
         retry_after=retry_after,
     )
+
+
+_JWT: Final = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+"""A JSON Web Token (its header is base64url JSON, so it starts with ``eyJ``)."""
+
+
+def redact_tokens(text: str) -> str:
+    """``text`` with every JWT-shaped string replaced by ``[redacted]``."""
+    return _JWT.sub("[redacted]", text) if "eyJ" in text else text
+
+
+def shows_token(text: str) -> bool:
+    """Whether ``text`` holds something shaped like a JWT."""
+    return "eyJ" in text and _JWT.search(text) is not None

@@ -31,7 +31,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from ._errors import APIResponseValidationError
+from ._errors import APIResponseValidationError, redact_tokens, shows_token
 from .models._base import WIRE_KEY, ApiEnum
 
 __all__ = ["converter", "structure", "unstructure", "wire_name", "format_datetime"]
@@ -214,10 +214,12 @@ def structure(data: object, cls: type[_T] | Any, *, request: str = "") -> _T:
         return converter.structure(data, cls)  # type: ignore[no-any-return]
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
         name = getattr(cls, "__name__", None) or repr(cls)
-        detail = _describe(exc)
-        raise APIResponseValidationError(
+        detail = redact_tokens(_describe(exc))
+        error = APIResponseValidationError(
             f"The response does not match {name}: {detail}", request=request, body=data
-        ) from exc
+        )
+        # The original error quotes the bad value: not chained when that value is a token.
+        raise error from (None if shows_token(repr(exc)) else exc)
     except RecursionError as exc:
         raise APIResponseValidationError(
             "The response is nested too deeply to parse", request=request, body=data

@@ -43,14 +43,14 @@ async def chaos(where: Where, backend: str, settings: Settings) -> Report:
 
 
 async def test_quick_token_chaos(where: Where, anyio_backend: str) -> None:
-    settings = Settings(seed=31337, operations=150, pace=0.02, revoke_every=(0.25, 0.75))
+    settings = Settings(seed=31337, operations=120, pace=0.012, revoke_every=(0.1, 0.3))
     report = await chaos(where, anyio_backend, settings)
     assert_bounded_auth(report)
 
 
 @pytest.mark.slow
 async def test_full_token_chaos(where: Where, anyio_backend: str) -> None:
-    settings = Settings(seed=99, operations=500, pace=0.03, revoke_every=(0.3, 1.0))
+    settings = Settings(seed=99, operations=500, pace=0.02, revoke_every=(0.2, 0.6))
     report = await chaos(where, anyio_backend, settings)
     assert_bounded_auth(report)
 
