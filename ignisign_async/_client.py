@@ -120,16 +120,16 @@ def _coerce_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
 
 
 def _attempt_limit(timeout: httpx.Timeout, *, transport_enforces: bool) -> float:
-    """The SDK's own bound on one attempt (httpx enforces none on in-process transports).
+    """The SDK's own bound on one attempt, where httpx enforces none (``inf``: no bound).
 
-    Over a socket, httpx bounds each phase and this is only a safety net (the sum of the phases);
-    elsewhere the wait for the answer is bounded by the read timeout.
+    Over a socket httpx bounds every phase (connect, pool, write, each read) itself, so the SDK
+    adds nothing -- an upload's total time grows with its size and must not be cut. In-process
+    transports get no timeout from httpx: there the wait for the answer is bounded by the read
+    timeout. A ``deadline`` bounds every call on top, whatever the transport.
     """
     phases = [t for t in (timeout.connect, timeout.pool, timeout.read, timeout.write) if t]
-    if not phases:
+    if transport_enforces or not phases:
         return math.inf
-    if transport_enforces:
-        return sum(phases)
     return timeout.read or max(phases)
 
 
@@ -141,6 +141,10 @@ class _Options:
     retry: RetryPolicy
     deadline: float | None
     attempt_limit: float
+    extensions: dict[str, Any] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "extensions", {"timeout": self.timeout.as_dict()})
 
 
 class _Shared:
@@ -540,7 +544,6 @@ class AsyncIgnisign:
         request_name = f"{route.method} {path}"
         deadline_at = None if options.deadline is None else time.monotonic() + options.deadline
         debug = logger.isEnabledFor(logging.DEBUG)
-        enforced = shared.transport_enforces
         retries = 0
         attempt = 0
         replayed_401 = False  # the last attempt was the replay of a 401
@@ -559,12 +562,27 @@ class AsyncIgnisign:
                 headers.update(extra)
             elif json_body:
                 headers["Content-Type"] = "application/json"
-            request = http.build_request(
-                route.method, url, params=params, headers=headers, content=send_content
-            )
-            # An upload's duration grows with its size: over a socket, httpx's own per-write and
-            # per-read timeouts bound it; the SDK's whole-attempt bound would cut it short.
-            limit = math.inf if body is not None and enforced else options.attempt_limit
+            if shared.owns_http:
+                # Our own client has no defaults to merge: build the request directly (half the
+                # cost of build_request), with the timeouts httpx's transports read.
+                request = httpx.Request(
+                    route.method,
+                    url,
+                    params=params,
+                    headers=headers,
+                    content=send_content,
+                    extensions=dict(options.extensions),
+                )
+            else:  # a caller's client: keep its headers, cookies and settings
+                request = http.build_request(
+                    route.method,
+                    url,
+                    params=params,
+                    headers=headers,
+                    content=send_content,
+                    timeout=options.timeout,
+                )
+            limit = options.attempt_limit
             if deadline_at is not None:
                 remaining = deadline_at - time.monotonic()
                 if remaining <= 0:
@@ -574,10 +592,13 @@ class AsyncIgnisign:
             error: BaseException | None = None
             response: httpx.Response | None = None
             try:
-                with anyio.fail_after(limit):
-                    # Never follow a redirect, even with a caller's client that would: a 307/308
-                    # re-sends the body (the app secret, for the auth call) to the new host.
+                # Never follow a redirect, even with a caller's client that would: a 307/308
+                # re-sends the body (the app secret, for the auth call) to the new host.
+                if limit == math.inf:
                     response = await http.send(request, stream=stream, follow_redirects=False)
+                else:
+                    with anyio.fail_after(limit):
+                        response = await http.send(request, stream=stream, follow_redirects=False)
             except (TimeoutError, httpx.TransportError) as exc:
                 error = exc
             elapsed_ms = (time.perf_counter() - started) * 1000.0

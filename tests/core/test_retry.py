@@ -294,27 +294,32 @@ class _SlowSocketTransport(httpx.AsyncHTTPTransport):
     """Looks like a socket transport (httpx enforces its timeouts) but answers slowly."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert request.extensions["timeout"]["read"] == 0.05  # what httpcore would enforce
         await request.aread()
-        await anyio.sleep(0.4)
+        await anyio.sleep(0.3)
         return httpx.Response(200, json={"documentId": "d1"})
 
 
-async def test_uploads_over_a_socket_are_not_cut_by_the_whole_attempt_bound(
-    api: ScriptedAPI, no_backoff: list[int]
+async def test_over_a_socket_httpx_bounds_the_phases_and_a_deadline_the_call(
+    no_backoff: list[int],
 ) -> None:
+    """Over a socket the SDK adds no whole-attempt bound (an upload's time grows with its size):
+    httpx's per-phase timeouts apply, and a ``deadline`` still bounds the whole call."""
     from ignisign_async import AsyncIgnisign as Client
     from tests.conftest import APP_ENV, APP_ID, SECRET
 
-    transport = _SlowSocketTransport()
     upload = Route("POST", "/v3/documents/{documentId}/file")
     client = Client(
-        app_id=APP_ID, app_env=APP_ENV, secret=SECRET, transport=transport, timeout=0.05
+        app_id=APP_ID,
+        app_env=APP_ENV,
+        secret=SECRET,
+        transport=_SlowSocketTransport(),
+        timeout=0.05,
     )
     client._auth._token = "t"
     client._auth._refresh_at = time.time() + 3600
     async with client:
-        # 0.4 s exceeds the sum of the phases (0.2 s): a plain call is cut...
-        with pytest.raises(APITimeoutError):
-            await client._request(CREATE, json={})
-        # ...but a streamed upload is left to httpx's per-phase timeouts.
         await client._request(upload, "d1", body=lambda: ({}, b"x" * 10))
+        await client._request(CREATE, json={})
+        with pytest.raises(APITimeoutError, match="deadline"):
+            await client.with_options(deadline=0.1)._request(CREATE, json={})
