@@ -27,6 +27,7 @@ from ._webhooks import DeliveryAttempt, Sender
 
 if TYPE_CHECKING:
     from .._client import AsyncIgnisign
+    from ..sync import Ignisign
 
 __all__ = ["FakeIgnisign", "ArtifactKind"]
 
@@ -151,14 +152,11 @@ class FakeIgnisign:
 
         return AsyncIgnisign(**self._client_arguments(options))
 
-    def sync_client(self, **options: Any) -> Any:
+    def sync_client(self, **options: Any) -> Ignisign:
         """An :class:`~ignisign_async.Ignisign` (the sync facade) wired to this emulator."""
-        import ignisign_async
+        from ..sync import Ignisign
 
-        sync_class = getattr(ignisign_async, "Ignisign", None)
-        if sync_class is None:
-            raise RuntimeError("ignisign_async.Ignisign (the sync facade) is not available")
-        return sync_class(**self._client_arguments(options))
+        return Ignisign(**self._client_arguments(options))
 
     def _client_arguments(self, options: dict[str, Any]) -> dict[str, Any]:
         arguments: dict[str, Any] = {

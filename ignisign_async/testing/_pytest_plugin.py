@@ -18,12 +18,13 @@ Importing this module imports nothing of the emulator: fixtures import it when f
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
     from .._client import AsyncIgnisign
+    from ..sync import Ignisign
     from ._fake import FakeIgnisign
 
 __all__ = ["fake_ignisign", "ignisign_client", "ignisign_sync_client"]
@@ -48,12 +49,8 @@ async def ignisign_client(fake_ignisign: FakeIgnisign) -> AsyncIterator[AsyncIgn
 
 
 @pytest.fixture
-def ignisign_sync_client(fake_ignisign: FakeIgnisign) -> Iterator[Any]:
+def ignisign_sync_client(fake_ignisign: FakeIgnisign) -> Iterator[Ignisign]:
     """An ``Ignisign`` (sync facade) talking to ``fake_ignisign`` in-process."""
-    import ignisign_async
-
-    if getattr(ignisign_async, "Ignisign", None) is None:
-        pytest.skip("ignisign_async.Ignisign (the sync facade) is not available in this version")
     client = fake_ignisign.sync_client()
     try:
         yield client
