@@ -36,7 +36,9 @@ def wire(name: str, **kwargs: Any) -> Any:
     return attrs.field(metadata=metadata, **kwargs)
 
 
-@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field, wire))
+@dataclass_transform(
+    frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field, wire)
+)
 def model(cls: _C) -> _C:
     """Make ``cls`` a frozen, slotted, keyword-only attrs class (the shape of every model)."""
     return attrs.frozen(kw_only=True, slots=True)(cls)
