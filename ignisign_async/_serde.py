@@ -69,10 +69,15 @@ def _parse_datetime(value: object, _: object = None) -> _dt.datetime:
 
 
 def format_datetime(value: _dt.datetime) -> str:
-    """ISO-8601 with a ``Z`` for UTC, as the API writes it. Naive datetimes are refused."""
+    """ISO-8601 with a ``Z`` for UTC, as the API writes it. Naive datetimes are refused.
+
+    Milliseconds, as the API writes them; microseconds when there are some, so that nothing is
+    lost (a model round-trips exactly).
+    """
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("datetimes sent to the API must be timezone-aware")
-    text = value.astimezone(_dt.timezone.utc).isoformat(timespec="milliseconds")
+    spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
+    text = value.astimezone(_dt.timezone.utc).isoformat(timespec=spec)
     return text.replace("+00:00", "Z")
 
 

@@ -26,12 +26,11 @@ user must reconcile, e.g. by ``external_id``. Such an operation may leave one en
 
 from __future__ import annotations
 
-import contextlib
 import json
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import anyio
@@ -46,7 +45,7 @@ from ignisign_async import (
 )
 from ignisign_async.testing import FakeIgnisign
 
-from .conftest import FIGURES, OP_HEADER, Where, connect, current_op, served
+from .conftest import FIGURES, OP_HEADER, Where, connect, current_op, emulator_url
 
 AUTH_PATH: Final = "/v3/auth/app-api"
 PDF: Final = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -490,22 +489,13 @@ async def run_campaign(
     return report
 
 
-@contextlib.contextmanager
-def _base_url(fake: FakeIgnisign, where: Where) -> Iterator[str | None]:
-    if where == "in-process":
-        yield None
-    else:
-        with served(fake) as url:
-            yield url
-
-
 async def campaign(
     where: Where, backend: str, settings: Settings, *, token_lifetime: float = 3600.0
 ) -> Report:
     """A campaign on a fresh emulator, in-process or over a socket; its figures are recorded."""
     in_process = where == "in-process"
     fake = FakeIgnisign(token_lifetime=token_lifetime, raise_server_exceptions=in_process)
-    with _base_url(fake, where) as url:
+    with emulator_url(fake, where) as url:
         timeout = httpx.Timeout(settings.attempt_timeout)
         async with connect(fake, url, timeout=timeout, max_retries=10) as client:
             kind = "token chaos" if settings.revoke_every else "faults"

@@ -90,6 +90,16 @@ def served_app(app: Any) -> Iterator[str]:
         sock.close()
 
 
+@contextlib.contextmanager
+def emulator_url(fake: FakeIgnisign, where: Where) -> Iterator[str | None]:
+    """``None`` (in-process) or the URL of ``fake`` served on a socket for the block."""
+    if where == "in-process":
+        yield None
+    else:
+        with served(fake) as url:
+            yield url
+
+
 async def _tag(request: httpx.Request) -> None:
     op = current_op.get()
     if op is not None:
