@@ -85,16 +85,17 @@ def __getattr__(name: str) -> object:
     import importlib
 
     value = getattr(importlib.import_module(module, __name__), name)
+    _adopt(value)
     globals()[name] = value
     return value
 
 
-def _adopt_public_names() -> None:
+def _adopt(obj: object) -> None:
     """Make reprs read ``ignisign_async.X`` rather than the private module's name."""
-    for name in __all__:
-        obj = globals().get(name)
-        if isinstance(obj, type) and obj.__module__.startswith("ignisign_async."):
-            obj.__module__ = "ignisign_async"
+    if isinstance(obj, type) and obj.__module__.startswith("ignisign_async."):
+        obj.__module__ = "ignisign_async"
 
 
-_adopt_public_names()
+for _name in __all__:
+    _adopt(globals().get(_name))
+del _name
