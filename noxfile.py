@@ -33,6 +33,13 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session
+def reliability(session: nox.Session) -> None:
+    """The full fault campaigns, token chaos and deep property tests (``-m slow``), with figures."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "pytest", "-m", "slow", "tests/reliability", *session.posargs)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """The benchmarks: the SDK against raw httpx, written to benchmarks/RESULTS.md."""
     session.install("-e", ".[test]")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import pathlib
 import random
 import socket
 import threading
@@ -42,12 +43,13 @@ FIGURES: list[str] = []
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave ``slow`` tests out unless the ``-m`` expression names them."""
+    """Leave this folder's ``slow`` tests out unless the ``-m`` expression names them."""
     if "slow" in (config.getoption("markexpr") or ""):
         return
     skip = pytest.mark.skip(reason="slow: run with -m slow (nox -s reliability)")
+    here = pathlib.Path(__file__).parent
     for item in items:
-        if item.get_closest_marker("slow") is not None:
+        if item.get_closest_marker("slow") is not None and here in item.path.parents:
             item.add_marker(skip)
 
 

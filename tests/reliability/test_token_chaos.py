@@ -50,7 +50,7 @@ async def test_quick_token_chaos(where: Where, anyio_backend: str) -> None:
 
 @pytest.mark.slow
 async def test_full_token_chaos(where: Where, anyio_backend: str) -> None:
-    settings = Settings(seed=99, operations=500, pace=0.02, revoke_every=(0.2, 0.6))
+    settings = Settings(seed=99, operations=500, pace=0.02, revoke_every=(0.4, 1.2))
     report = await chaos(where, anyio_backend, settings)
     assert_bounded_auth(report)
 
