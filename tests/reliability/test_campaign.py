@@ -1,6 +1,6 @@
 """The fault campaign, in-process and over a real socket, on asyncio and Trio.
 
-A quick campaign (200 operations) runs with the default tests; the full one (500 operations at
+A quick campaign (150 operations) runs with the default tests; the full one (500 operations at
 20-way concurrency) is marked ``slow`` and runs with ``nox -s reliability``. Both must end with
 no problem: 0 duplicates, 0 lost operations, only typed errors. Their figures are printed in
 the terminal summary.
@@ -30,7 +30,7 @@ def assert_clean(report: Report) -> None:
 
 
 async def test_quick_campaign(where: Where, anyio_backend: str) -> None:
-    settings = Settings(seed=QUICK_SEED, operations=200)
+    settings = Settings(seed=QUICK_SEED, operations=150, attempt_timeout=0.25)
     report = await campaign(where, anyio_backend, settings)
     assert_clean(report)
     assert report.ambiguous > 0

@@ -121,9 +121,9 @@ async def test_random_cancellations_leak_nothing(
     fake = FakeIgnisign(raise_server_exceptions=where == "in-process")
     with emulator_url(fake, where) as url:
         async with connect(fake, url, timeout=TIMEOUT, max_connections=1) as client:
-            counts = await cancel_at_random(client, fake, tmp_path, seed=1234, rounds=60)
-    assert counts["cancelled"] >= 15
-    assert counts["completed"] >= 10
+            counts = await cancel_at_random(client, fake, tmp_path, seed=1234, rounds=40)
+    assert counts["cancelled"] >= 10
+    assert counts["completed"] >= 8
 
 
 async def test_cancelling_the_token_fetch_frees_the_lock(where: Where, anyio_backend: str) -> None:

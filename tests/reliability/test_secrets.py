@@ -116,7 +116,7 @@ def _fake() -> FakeIgnisign:
 
 async def _every_emulator_path(shown: Shown, fake: FakeIgnisign, url: str | None) -> None:
     profile = fake.default_signature_profile_id
-    timeout = httpx.Timeout(0.3)
+    timeout = httpx.Timeout(0.15)
     async with connect(fake, url, timeout=timeout, max_retries=1) as client:
         shown.texts += [repr(client), repr(client.with_options(max_retries=3)), repr(client._auth)]
         shown.texts += [repr(client.signers), repr(client.webhook_router())]
@@ -136,7 +136,7 @@ async def _every_emulator_path(shown: Shown, fake: FakeIgnisign, url: str | None
         await shown.expect(IgnisignError, client.signature_profiles.list())
         fake.faults.disconnect_next(1, when="after")
         await shown.expect(IgnisignError, client.signature_requests.init(profile))
-        fake.faults.delay(0.5, 2)  # timeouts
+        fake.faults.delay(0.3, 2)  # timeouts
         await shown.expect(IgnisignError, client.signature_profiles.list())
         fake.faults.clear()
         await shown.expect(IgnisignError, client.signers.create(signature_profile_id=profile))
@@ -289,3 +289,32 @@ async def test_an_answer_that_does_not_fit_shows_no_echoed_token(shown: Shown, f
     ) as client:
         await shown.expect(IgnisignError, client.webhooks.list())
     assert shown.leaks() == []
+
+
+def test_nothing_secret_shown_by_the_sync_facade(shown: Shown) -> None:
+    """The sync facade's own paths (a token shared by threads, its helper loop) show nothing."""
+    fake = _fake()
+    with fake.sync_client(timeout=0.15, max_retries=1) as client:
+        shown.texts += [repr(client), repr(client.signers)]
+        client.signature_profiles.list()
+        fake.revoke_tokens()
+        client.signature_profiles.list()
+        for fault in (
+            lambda: fake.faults.fail_next(5, 503),
+            lambda: fake.faults.disconnect_next(5),
+            lambda: fake.faults.delay(0.3, 2),
+        ):
+            fault()
+            with pytest.raises(IgnisignError) as caught:
+                client.signature_profiles.list()
+            shown.error(caught.value)
+            fake.faults.clear()
+        with pytest.raises(IgnisignError) as caught:
+            client.signers.get("0" * 24)
+        shown.error(caught.value)
+    with fake.sync_client(secret=SECRET + "x") as wrong:
+        with pytest.raises(IgnisignError) as caught:
+            wrong.signature_profiles.list()
+        shown.error(caught.value)
+    assert len(shown.errors) == 5
+    assert shown.leaks(SECRET + "x") == []

@@ -43,7 +43,7 @@ async def chaos(where: Where, backend: str, settings: Settings) -> Report:
 
 
 async def test_quick_token_chaos(where: Where, anyio_backend: str) -> None:
-    settings = Settings(seed=31337, operations=120, pace=0.012, revoke_every=(0.1, 0.3))
+    settings = Settings(seed=31337, operations=100, pace=0.01, revoke_every=(0.1, 0.3))
     report = await chaos(where, anyio_backend, settings)
     assert_bounded_auth(report)
 
