@@ -188,7 +188,7 @@ class Report:
             f" | auth requests {self.auth_requests} (tokens fetched {self.auth_fetches})"
         )
         if self.settings.revoke_every is not None:
-            text += f", revocations {self.revocations}"
+            text += f", revocations {self.revocations} (retries include the 401 replays)"
         return text
 
 
