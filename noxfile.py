@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck"]
@@ -9,6 +12,17 @@ nox.options.error_on_missing_interpreters = False
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+
+
+def _find_pyenv_interpreters() -> None:
+    """Let nox see pyenv's interpreters (``python3.10`` ...) after whatever PATH has first."""
+    versions = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    if versions.is_dir():
+        extra = [str(v / "bin") for v in sorted(versions.iterdir()) if (v / "bin").is_dir()]
+        os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *extra])
+
+
+_find_pyenv_interpreters()
 
 
 @nox.session(python=PYTHONS)
