@@ -1,12 +1,14 @@
 """The one cattrs converter: JSON of the API <-> attrs models.
 
-Built once at import; cattrs then generates and caches one structuring function per model, so a
-call pays only for the generated code. The rules:
+Built once at import. Each model gets one structuring function, generated on its first use by
+:mod:`ignisign_async._structuring` (cattrs' generator is the reference, and the fallback for what
+that one leaves aside) and cached, so a call pays only for the generated code. The rules:
 
 * attribute ``signer_id`` <-> wire ``signerId``; ``id`` <-> ``_id``;
   ``created_at`` <-> ``_createdAt``;
   a field made with :func:`ignisign_async.models._base.wire` names its wire key explicitly;
-* unknown keys are ignored; absent optional keys take the attribute's default;
+* a model is read from a JSON object; unknown keys are ignored; absent optional keys take the
+  attribute's default;
 * a model whose JSON comes in several shapes declares a ``_wire_shape(data)`` staticmethod
   that rewrites the other shapes into its own before structuring;
 * ``datetime`` <-> ISO-8601 (always timezone-aware; ``Z`` accepted on every Python); ``date`` <->
@@ -15,7 +17,7 @@ call pays only for the generated code. The rules:
 * ``str``, ``bool``, ``int`` and ``float`` are checked, not coerced (``"yes"`` is not a bool).
 
 Anything that does not fit raises :class:`ignisign_async.APIResponseValidationError` through
-:func:`structure`.
+:func:`structure`, naming the faulty field (``signers[1].status``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+import sys
 import types
 from collections.abc import Mapping
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -32,6 +35,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ._errors import APIResponseValidationError, redact_tokens, shows_token
+from ._structuring import StructureFnFactory, locate
 from .models._base import WIRE_KEY, ApiEnum
 
 __all__ = ["converter", "structure", "unstructure", "wire_name", "format_datetime"]
@@ -56,16 +60,31 @@ def wire_name(field: attrs.Attribute[Any]) -> str:
 
 
 def _parse_datetime(value: object, _: object = None) -> _dt.datetime:
-    if isinstance(value, _dt.datetime):
+    if type(value) is str:
+        try:
+            parsed = _fromisoformat(value if _READS_ZULU else _utc_suffix(value))
+        except ValueError:
+            if not value.endswith(("Z", "z")):
+                raise
+            parsed = _fromisoformat(value[:-1] + "+00:00")
+    elif isinstance(value, _dt.datetime):
         parsed = value
     elif isinstance(value, str):
-        text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-        parsed = _dt.datetime.fromisoformat(text)
+        return _parse_datetime(str(value))
     else:
         raise TypeError(f"expected an ISO-8601 date-time string, got {type(value).__name__}")
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=_dt.timezone.utc)
+        parsed = parsed.replace(tzinfo=_UTC)
     return parsed
+
+
+def _utc_suffix(text: str) -> str:
+    return text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+
+
+_fromisoformat = _dt.datetime.fromisoformat
+_READS_ZULU = sys.version_info >= (3, 11)  # "Z", not "z"; the same datetime as "+00:00"
+_UTC = _dt.timezone.utc
 
 
 def format_datetime(value: _dt.datetime) -> str:
@@ -167,7 +186,9 @@ def _passthrough(value: object, _: object = None) -> object:
     return value
 
 
-def _build() -> cattrs.Converter:
+def _build(*, generated: bool = True) -> cattrs.Converter:
+    """The converter; ``generated=False``: models through cattrs' generator only (the reference
+    the tests hold the generated functions to)."""
     conv = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
     for kind in (str, bool, int, float):
         conv.register_structure_hook(kind, _strict(kind))
@@ -184,13 +205,24 @@ def _build() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, ApiEnum), lambda _t: lambda e: e.value
     )
 
-    def structure_factory(cls: type[Any]) -> Any:
+    def cattrs_structure_factory(cls: type[Any]) -> Any:
         overrides = {f.name: override(rename=wire_name(f)) for f in attrs.fields(cls)}
         fn = make_dict_structure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
         reshape = getattr(cls, "_wire_shape", None)
-        if reshape is None:
-            return fn
-        return lambda data, t: fn(reshape(data), t)
+
+        def hook(data: object, t: object) -> Any:
+            if reshape is not None:
+                data = reshape(data)
+            if not isinstance(data, Mapping):
+                raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+            return fn(data, t)
+
+        return hook
+
+    generate = StructureFnFactory(conv, wire_name=wire_name, exact=_SCALARS)
+
+    def structure_factory(cls: type[Any]) -> Any:
+        return (generate(cls) if generated else None) or cattrs_structure_factory(cls)
 
     def unstructure_factory(cls: type[Any]) -> Any:
         overrides = {
@@ -219,7 +251,7 @@ def structure(data: object, cls: type[_T] | Any, *, request: str = "") -> _T:
         return converter.structure(data, cls)  # type: ignore[no-any-return]
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
         name = getattr(cls, "__name__", None) or repr(cls)
-        detail = redact_tokens(_describe(exc))
+        detail = redact_tokens(_explain(data, cls, exc))
         error = APIResponseValidationError(
             f"The response does not match {name}: {detail}", request=request, body=data
         )
@@ -229,6 +261,20 @@ def structure(data: object, cls: type[_T] | Any, *, request: str = "") -> _T:
         raise APIResponseValidationError(
             "The response is nested too deeply to parse", request=request, body=data
         ) from exc
+
+
+def _explain(data: object, cls: Any, exc: BaseException) -> str:
+    """What went wrong, and in which field (found again, slowly: failures are rare)."""
+    try:
+        found = locate(converter, data, cls, wire_name)
+    except Exception:  # the message is best-effort: the error is raised anyway
+        found = None
+    if found is None or not found[0]:
+        return _describe(exc if found is None else found[1])
+    path, error = found
+    if isinstance(error, KeyError):
+        return f"missing required field {path!r}"
+    return f"field {path!r}: {_describe(error)}"
 
 
 def _describe(exc: BaseException) -> str:
