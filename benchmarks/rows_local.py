@@ -5,7 +5,7 @@
    cached bytecode, as after ``pip install``: the interpreters share a private
    ``PYTHONPYCACHEPREFIX`` warmed by one untimed import each (``PYTHONDONTWRITEBYTECODE`` would
    otherwise make the working tree's sources compile on every run, and only those).
-8. structuring alone: the SDK's cattrs converter turning the parsed signature request context
+8. structuring alone: the SDK's converter turning the parsed signature request context
    into models, next to ``json.loads`` of the same body and the hand-written dataclasses.
 """
 
@@ -120,7 +120,7 @@ def structuring_rows(settings: Settings) -> list[Result]:
         Result(
             row="8",
             measure=f"structuring one SR context ({size_kb:.1f} KB), µs",
-            sdk=f"{sdk_us:.0f} µs (cattrs)",
+            sdk=f"{sdk_us:.0f} µs (SDK models)",
             baseline=f"{loads_us:.0f} µs (json.loads)",
             comparison=f"{fmt_ratio(sdk_us / loads_us)}; structuring = {share:.0%} of decoding",
             figures={"sdk_us": sdk_us, "loads_us": loads_us, "hand_us": hand_us, **census},
@@ -128,7 +128,7 @@ def structuring_rows(settings: Settings) -> list[Result]:
         Result(
             row="8",
             measure="structuring vs hand-written dataclasses, µs",
-            sdk=f"{sdk_us:.0f} µs (cattrs)",
+            sdk=f"{sdk_us:.0f} µs (SDK models)",
             baseline=f"{hand_us:.0f} µs (dataclasses)",
             comparison=fmt_ratio(sdk_us / hand_us),
         ),
