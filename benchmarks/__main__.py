@@ -45,10 +45,11 @@ NOTES = (
     "plumbing without its typing; row 2: typed models against hand-written dataclasses; row 8: "
     "structuring alone, hot in a loop -- inside a real call the same work costs more, as the "
     "caches are shared with httpx and asyncio).",
-    "Row 3 gives both contenders httpx's default pool (100 connections, 20 kept alive). Over "
-    "loopback both are bound by httpcore's connection pool, which spends most of the client's "
-    "CPU choosing a connection for each of the 100 waiting requests; the in-process figures show "
-    "the per-call cost without it.",
+    "Row 3 gives both contenders the same pool of 20 connections, all kept alive, for 100 "
+    "callers. With httpx's defaults (100 connections, 20 kept alive) connections open and close "
+    "all the time and the client's CPU per call varies twofold from run to run with the number "
+    "of connections httpcore's pool holds, whoever the contender. Over loopback the client "
+    "process is the bottleneck; the in-process figures show the per-call cost without sockets.",
     "Row 5 runs each download in a fresh child process against its own uvicorn server "
     "(`benchmarks/download.py`); the loop lag is the worst delay of a 5 ms heartbeat task.",
     "Row 7 times the import inside fresh interpreters, start-up excluded, both with cached "

@@ -202,6 +202,9 @@ def _serve(auth_delay: float) -> None:
         access_log=False,
         lifespan="off",
         backlog=2048,
+        # Idle connections outlive the other contender's turn (uvicorn's default is 5 s, shorter
+        # than one run of row 3), so no contender starts its run on connections being closed.
+        timeout_keep_alive=120,
     )
     server = uvicorn.Server(config)
     print(sock.getsockname()[1], flush=True)

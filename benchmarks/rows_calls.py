@@ -14,10 +14,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
+import httpx
 
 from ignisign_async.resources.signature_requests import CONTEXT
 
-from ._clients import DEFAULT_LIMITS, Target, raw_client, raw_get, sdk_client, sdk_get
+from ._clients import Target, raw_client, raw_get, sdk_client, sdk_get
 from ._handwritten import parse_context
 from ._harness import Result, Settings, fmt_ratio, interleave, median
 from ._payloads import SIGNATURE_REQUEST_ID
@@ -26,11 +27,14 @@ __all__ = ["sequential_rows", "concurrent_rows", "cold_client_rows"]
 
 Call = Callable[[], Awaitable[Any]]
 
-CONCURRENT_LIMITS = DEFAULT_LIMITS
-"""Row 3's pool, the same for both contenders: httpx's defaults (100 connections, 20 kept alive).
+CONCURRENT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+"""Row 3's pool, the same for both contenders: httpx's 20 kept-alive connections, and no more open.
 
-One kept-alive connection per caller (100/100) would be slower for both: httpcore's pool then
-spends most of the client's CPU time choosing connections (about 190 calls/s here).
+httpx's defaults (100 connections, only 20 kept alive) make 100 callers open and close
+connections all the time, and the client's CPU per call then depends on how many connections
+httpcore's pool happens to hold: runs of the same code measured 750 to 1,380 µs of CPU per call,
+so the ratio of two runs said more about the pool than about the contenders. A pool that never
+closes a connection it could keep gives repeatable figures.
 """
 
 
