@@ -50,7 +50,16 @@ def typecheck(session: nox.Session) -> None:
 def reliability(session: nox.Session) -> None:
     """The full fault campaigns, token chaos and deep property tests (``-m slow``), with figures."""
     session.install("-e", ".[test]")
-    session.run("python", "-m", "pytest", "-m", "slow", "tests/reliability", *session.posargs)
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-m",
+        "slow",
+        "tests/reliability",
+        "tests/core/test_serde_fast.py",
+        *session.posargs,
+    )
 
 
 @nox.session
