@@ -30,10 +30,12 @@ from ._errors import (
     WebhookError,
     WebhookVerificationError,
 )
+from ._token_store import MemoryTokenStore, TokenStore
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._redis_store import RedisTokenStore
     from ._streams import DownloadResult, DownloadStream, ProgressCallback
     from .sync import Ignisign
     from .webhooks import WebhookEvent, WebhookRouter
@@ -65,6 +67,9 @@ __all__ = [
     "DownloadStream",
     "DownloadResult",
     "ProgressCallback",
+    "TokenStore",
+    "MemoryTokenStore",
+    "RedisTokenStore",
 ]
 
 _LAZY = {
@@ -74,6 +79,7 @@ _LAZY = {
     "DownloadStream": "._streams",
     "DownloadResult": "._streams",
     "ProgressCallback": "._streams",
+    "RedisTokenStore": "._redis_store",
 }
 
 

@@ -37,10 +37,12 @@ from ._errors import (
 )
 from ._retry import RetryPolicy, parse_retry_after
 from ._routes import Route
+from ._store_flight import StoreFlight
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._token_store import TokenStore
     from .models.health import HealthStatus
     from .resources.applications import Applications
     from .resources.documents import Documents
@@ -150,7 +152,15 @@ class _Options:
 class _Shared:
     """What a client and all its ``with_options`` copies share: pool, token, state."""
 
-    __slots__ = ("auth", "base_headers", "http", "owns_http", "state", "transport_enforces")
+    __slots__ = (
+        "auth",
+        "base_headers",
+        "flight",
+        "http",
+        "owns_http",
+        "state",
+        "transport_enforces",
+    )
 
     def __init__(self, http: httpx.AsyncClient, *, owns_http: bool, transport_enforces: bool):
         self.http = http
@@ -158,6 +168,7 @@ class _Shared:
         self.transport_enforces = transport_enforces
         self.state = ClientState.OPEN
         self.auth: TokenManager | None = None
+        self.flight: StoreFlight | None = None  # the token store of a fleet, if any
         self.base_headers: dict[str, str] = {}
 
 
@@ -193,6 +204,9 @@ class AsyncIgnisign:
 
     ``transport`` plugs in any ``httpx.AsyncBaseTransport`` (the emulator is one);
     ``http_client`` hands over a whole ``httpx.AsyncClient`` that stays the caller's to close.
+    ``token_store`` shares one token with other processes and hosts (e.g.
+    :class:`~ignisign_async.RedisTokenStore`): it is read only when this client's token is
+    missing or due, and a store that is down never fails a call.
     """
 
     applications: Applications
@@ -216,6 +230,7 @@ class AsyncIgnisign:
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         app_id = _env("IGNISIGN_APP_ID", app_id)
         app_env = _env("IGNISIGN_APP_ENV", app_env)
@@ -233,6 +248,9 @@ class AsyncIgnisign:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError("max_retries must be an int >= 0")
         _check_deadline(deadline)
+        flight = None
+        if token_store is not None:
+            flight = StoreFlight(token_store, app_id=app_id, app_env=app_env)
         self._app_id: str = app_id
         self._app_env: str = app_env
         self.__secret = secret
@@ -251,6 +269,7 @@ class AsyncIgnisign:
             enforces = transport is None or isinstance(transport, httpx.AsyncHTTPTransport)
         shared = _Shared(http, owns_http=http_client is None, transport_enforces=enforces)
         shared.auth = TokenManager(self._fetch_token)
+        shared.flight = flight
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if default_headers:
             headers.update(default_headers)
@@ -424,6 +443,12 @@ class AsyncIgnisign:
         return redact_tokens(text)
 
     async def _fetch_token(self) -> str:
+        flight = self._shared.flight
+        if flight is None:
+            return await self._fetch_own_token()
+        return await flight.obtain(self._fetch_own_token)
+
+    async def _fetch_own_token(self) -> str:
         payload = {"appId": self._app_id, "appEnv": self._app_env, "secret": self.__secret}
         body = jsonlib.dumps(payload).encode()
         path = _AUTH_ROUTE.path
@@ -642,6 +667,8 @@ class AsyncIgnisign:
             ):
                 await response.aclose()
                 fetches_at_401 = self._auth.fetches
+                if shared.flight is not None:  # the fleet's copy first, if it still is this one
+                    await shared.flight.discard(token)
                 self._auth.invalidate(token)
                 replayed_401 = True
                 replays_401 += 1

@@ -10,6 +10,7 @@ import httpx
 
 from .._client import DEFAULT_TIMEOUT, AsyncIgnisign
 from .._sync_twins import ClientTwin
+from .._token_store import TokenStore
 from .._types import NOT_GIVEN, NotGiven
 from ..models.health import HealthStatus
 from ._webhooks import SyncWebhookRouter
@@ -67,6 +68,7 @@ class Ignisign(ClientTwin):
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         super().__init__(
             lambda: AsyncIgnisign(
@@ -80,6 +82,7 @@ class Ignisign(ClientTwin):
                 transport=transport,
                 http_client=http_client,
                 default_headers=default_headers,
+                token_store=token_store,
             ),
             transport=transport,
             http_client=http_client,
