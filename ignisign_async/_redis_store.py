@@ -33,9 +33,7 @@ end
 return 0
 """
 
-_MISSING_REDIS: Final = (
-    "RedisTokenStore needs redis-py: pip install 'ignisign-async[redis]'"
-)
+_MISSING_REDIS: Final = "RedisTokenStore needs redis-py: pip install 'ignisign-async[redis]'"
 
 
 def _import_redis() -> Any:

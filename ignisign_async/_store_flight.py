@@ -140,8 +140,8 @@ def _guard_for(store: TokenStore) -> _Guard:
 class StoreFlight:
     """The store-backed token fetch of one client (see the module's docstring)::
 
-        flight = StoreFlight(store, app_id="appId_...", app_env="DEVELOPMENT")
-        token = await flight.obtain(fetch_from_the_api)
+    flight = StoreFlight(store, app_id="appId_...", app_env="DEVELOPMENT")
+    token = await flight.obtain(fetch_from_the_api)
     """
 
     __slots__ = ("_guard", "_lock_key", "_store", "_token_key")

@@ -41,7 +41,8 @@ async def test_two_clients_share_one_token(
     token_key, lock_key = _keys(fake, prefix)
     admin = redis_server.client()
     token = admin.get(token_key)
-    assert token is not None and token.count(b".") == 2
+    assert token is not None
+    assert token.count(b".") == 2
     assert admin.exists(lock_key) == 0  # released
     keys = [k.decode() for k in admin.scan_iter(f"{prefix}:*")]
     assert keys == [token_key]
@@ -78,10 +79,10 @@ async def test_concurrent_calls_of_one_client_make_one_store_flight(
     fake: FakeIgnisign, redis_server: RedisServer, prefix: str
 ) -> None:
     redis_server.client().config_resetstat()
-    async with fake.client(token_store=_store(redis_server, prefix)) as client:
-        async with anyio.create_task_group() as tg:
-            for _ in range(20):
-                tg.start_soon(client.signature_profiles.list)
+    store = _store(redis_server, prefix)
+    async with fake.client(token_store=store) as client, anyio.create_task_group() as tg:
+        for _ in range(20):
+            tg.start_soon(client.signature_profiles.list)
     assert fake.auth_requests == 1
     commands = _commands(redis_server)
     # Read (empty), lock, read again, store the token; release the lock (a script whose own
@@ -104,7 +105,8 @@ async def test_a_401_drops_the_stored_token_only_if_it_still_is_the_refused_one(
         fake.revoke_tokens()
         await a.signature_profiles.list()  # 401: drops the stored token, fetches a new one
         second = admin.get(token_key)
-        assert second is not None and second != first
+        assert second is not None
+        assert second != first
         assert fake.auth_requests == 2
         await b.signature_profiles.list()  # 401 on the old token: the new one stays, b takes it
         assert admin.get(token_key) == second
@@ -147,7 +149,7 @@ async def test_a_cancelled_fetch_releases_the_lock(
         with anyio.move_on_after(5.0) as scope:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(client.signature_profiles.list)
-                while not admin.exists(lock_key):
+                while not admin.exists(lock_key):  # noqa: ASYNC110 (Redis has no anyio.Event)
                     await anyio.sleep(0.01)
                 tg.cancel_scope.cancel()
         assert not scope.cancelled_caught
@@ -213,7 +215,7 @@ async def test_one_memory_store_for_clients_on_their_own_loops(fake: FakeIgnisig
 
 
 def test_bad_stores_are_refused_before_any_request(fake: FakeIgnisign) -> None:
-    with pytest.raises(TypeError, match="ignisign_async.TokenStore"):
+    with pytest.raises(TypeError, match=r"ignisign_async\.TokenStore"):
         fake.client(token_store=object())
     store = MemoryTokenStore()
     store.timeout = 0.0

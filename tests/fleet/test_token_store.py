@@ -1,4 +1,4 @@
-"""The TokenStore contract, on MemoryTokenStore and on RedisTokenStore against a real redis-server."""
+"""The TokenStore contract: MemoryTokenStore, and RedisTokenStore on a real redis-server."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def test_repr_never_shows_the_password(redis_server: RedisServer) -> None:
 def test_redis_store_refuses_bad_arguments(redis_server: RedisServer) -> None:
     with pytest.raises(ValueError, match="redis://"):
         RedisTokenStore("http://127.0.0.1:6379")
-    with pytest.raises(TypeError, match="Redis URL or a redis.Redis client"):
+    with pytest.raises(TypeError, match=r"Redis URL or a redis\.Redis client"):
         RedisTokenStore(42)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="blocking client"):
         RedisTokenStore(redis.asyncio.Redis())  # type: ignore[arg-type]
