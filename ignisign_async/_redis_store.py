@@ -75,7 +75,9 @@ class RedisTokenStore:
     ``redis.Redis`` (or ``redis.cluster.RedisCluster``) client -- the blocking one, not
     ``redis.asyncio``'s. Keys read ``<prefix>:<app_env>:<app_id>:token`` (and ``:lock``).
     ``timeout`` bounds each operation, ``lock_ttl`` how long one token fetch may hold the
-    fleet's lock, ``retry_after`` how long a failing server is left alone.
+    fleet's lock, ``retry_after`` how long a failing server is left alone. A client you pass
+    keeps its own socket timeouts: give it ``socket_timeout`` (a worker thread waits that long on
+    a server that stopped answering, even after the call moved on).
     """
 
     __slots__ = (
