@@ -1,14 +1,18 @@
 """A lean fleet member for the multi-process tests.
 
-The forkserver imports this module once (with the SDK, redis-py and Trio), then forks every
-member from that warm process: 50 members start in well under a second. A member runs its calls
+The forkserver imports this module once (with the SDK, redis-py and Trio, and a first call on
+each loop so nothing is left to import), then starts one launcher, which forks every member
+itself (:func:`launch`: one ``os.fork`` each from a single-threaded process, no round trip per
+member to the test's process). A member runs its calls
 on asyncio, on Trio or through the sync facade, in phases the test paces with two barriers
 (``start``: go; ``done``: every member finished its call), and exits non-zero on any error.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 import traceback
 from typing import Any, Final
 
@@ -19,11 +23,10 @@ import httpx
 import redis
 import trio
 
-import ignisign_async.resources.signature_profiles
-import ignisign_async.sync
 from ignisign_async import AsyncIgnisign, Ignisign, RedisTokenStore
+from ignisign_async.testing import FakeIgnisign
 
-PRELOADED: Final = (httpx, redis, trio, ignisign_async.resources.signature_profiles)
+PRELOADED: Final = (httpx, redis, trio)
 BARRIER_TIMEOUT: Final = 60.0
 APP: Final = {"app_id": "appId_fake", "app_env": "DEVELOPMENT", "secret": "sk_development_fake"}
 
@@ -72,6 +75,25 @@ def _run_sync(member: Member, start: Any, done: Any) -> None:
             _wait(done)
 
 
+def _warm_up() -> None:
+    """Import, once in the forkserver, what a member's first call would import in every member.
+
+    No thread is started here: the forkserver forks the members from this process.
+    """
+    fake = FakeIgnisign()
+
+    async def call() -> None:
+        async with fake.client() as client:
+            await client.signature_profiles.list()
+
+    for backend in ("asyncio", "trio"):
+        anyio.run(call, backend=backend)
+    AsyncIgnisign(**APP, base_url="http://127.0.0.1:9")  # httpx's socket transport, unused
+
+
+_warm_up()
+
+
 def run(member: Member, start: Any = None, done: Any = None) -> None:
     """The process's target: the member's phases; exit code 1 (and a traceback) on failure."""
     try:
@@ -86,3 +108,27 @@ def run(member: Member, start: Any = None, done: Any = None) -> None:
             if barrier is not None:
                 barrier.abort()
         raise SystemExit(1) from None
+
+
+def _member_process(member: Member, start: Any, done: Any) -> int:
+    try:
+        run(member, start, done)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        return 1
+    return 0
+
+
+def launch(members: list[Member], start: Any, done: Any, codes: Any) -> None:
+    """Fork one process per member at once; put their exit codes in ``codes`` (an array)."""
+    assert threading.active_count() == 1, "forking a process with threads"
+    pids = []
+    for member in members:
+        pid = os.fork()
+        if pid == 0:
+            os._exit(_member_process(member, start, done))
+        pids.append(pid)
+    for index, pid in enumerate(pids):
+        _, status = os.waitpid(pid, 0)
+        codes[index] = os.waitstatus_to_exitcode(status)

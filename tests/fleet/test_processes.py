@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -30,42 +30,43 @@ BACKENDS = ("asyncio", "trio", "sync")
 @pytest.fixture(scope="module")
 def context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([_member.__name__])
+    # "__main__" too: else every member re-imports pytest's __main__ (and pytest) as __mp_main__.
+    ctx.set_forkserver_preload(["__main__", _member.__name__])
     return ctx
 
 
 @contextlib.contextmanager
-def fleet(context: Any, members: list[Member]) -> Iterator[tuple[Any, Any, list[Any]]]:
-    """Start every member at once; yield the barriers the test shares with them."""
+def fleet(
+    context: Any, members: list[Member]
+) -> Iterator[tuple[Any, Any, Callable[[], list[int]]]]:
+    """Start every member at once; yield the barriers the test shares with them, and a function
+    that waits for the members to end and gives their exit codes."""
     start = context.Barrier(len(members) + 1)
     done = context.Barrier(len(members) + 1)
-    processes = [
-        context.Process(target=_member.run, args=(m, start, done), daemon=True) for m in members
-    ]
-    for process in processes:
-        process.start()
+    codes = context.Array("i", [-1] * len(members))
+    launcher = context.Process(target=_member.launch, args=(members, start, done, codes))
+    launcher.start()
+
+    def exit_codes() -> list[int]:
+        launcher.join(60)
+        assert launcher.exitcode == 0, "the launcher failed"
+        return list(codes)
+
     try:
-        yield start, done, processes
+        yield start, done, exit_codes
     finally:
         start.abort()
         done.abort()
-        for process in processes:
-            process.join(30)
-            if process.is_alive():
-                process.kill()
-                process.join()
+        launcher.join(60)
+        if launcher.is_alive():
+            launcher.kill()
+            launcher.join()
 
 
 def phase(start: Any, done: Any) -> None:
     """Let every member make one call; return when all of them finished it."""
     start.wait(_member.BARRIER_TIMEOUT)
     done.wait(_member.BARRIER_TIMEOUT)
-
-
-def exit_codes(processes: list[Any]) -> list[int | None]:
-    for process in processes:
-        process.join(30)
-    return [process.exitcode for process in processes]
 
 
 def members(count: int, url: str, server: RedisServer, prefix: str, **options: Any) -> list[Member]:
@@ -102,7 +103,7 @@ def test_fifty_processes_one_auth_then_one_refresh_per_expiry_and_per_revocation
         fleet(context, members(50, url, redis_server, prefix, phases=3)) as (
             start,
             done,
-            processes,
+            exit_codes,
         ),
     ):
         phase(start, done)
@@ -118,7 +119,7 @@ def test_fifty_processes_one_auth_then_one_refresh_per_expiry_and_per_revocation
         fake.revoke_tokens()
         phase(start, done)
         assert fake.auth_requests == 3, seen(fake)  # 50 refusals (401), one new token
-        assert exit_codes(processes) == [0] * 50
+        assert exit_codes() == [0] * 50
 
 
 def test_a_lock_owner_killed_mid_fetch_lets_another_process_fetch_after_the_locks_ttl(
@@ -140,9 +141,9 @@ def test_a_lock_owner_killed_mid_fetch_lets_another_process_fetch_after_the_lock
             os.kill(killed.pid, signal.SIGKILL)
             killed.join()
         assert admin.pttl(lock_key) > 0  # the dead owner's lock still holds
-        with fleet(context, others) as (start, done, processes):
+        with fleet(context, others) as (start, done, exit_codes):
             phase(start, done)
-            assert exit_codes(processes) == [0] * 3
+            assert exit_codes() == [0] * 3
     assert fake.auth_requests == 2, seen(fake)
     assert admin.exists(lock_key) == 0
     assert _stored_token(redis_server, fake, prefix)
@@ -155,7 +156,7 @@ def test_redis_stopped_mid_run_leaves_every_call_working(
     retry_after = 0.3
     with served(fake) as url:
         crew = members(12, url, own_redis, prefix, phases=3, retry_after=retry_after, timeout=2.0)
-        with fleet(context, crew) as (start, done, processes):
+        with fleet(context, crew) as (start, done, exit_codes):
             phase(start, done)
             assert fake.auth_requests == 1, seen(fake)
 
@@ -169,4 +170,4 @@ def test_redis_stopped_mid_run_leaves_every_call_working(
             fake.revoke_tokens()
             phase(start, done)  # the store answers again: one token for the fleet
             assert fake.auth_requests == 1 + 12 + 1, seen(fake)
-            assert exit_codes(processes) == [0] * 12
+            assert exit_codes() == [0] * 12
