@@ -21,11 +21,11 @@ import base64
 import json
 import time
 from collections.abc import Awaitable, Callable
-from typing import Final
+from typing import Final, Protocol
 
 import anyio
 
-__all__ = ["TokenManager", "jwt_expiry"]
+__all__ = ["TokenManager", "TokenSource", "jwt_expiry", "renew_at"]
 
 REFRESH_MARGIN: Final = 60.0
 UNREADABLE_EXP_LIFETIME: Final = 120.0
@@ -46,6 +46,36 @@ def jwt_expiry(token: str) -> float | None:
     if isinstance(exp, bool) or not isinstance(exp, (int, float)):
         return None
     return float(exp)
+
+
+def renew_at(token: str, now: float) -> float:
+    """When ``token``, received at ``now``, should be renewed (seconds since the epoch)."""
+    exp = jwt_expiry(token)
+    lifetime = UNREADABLE_EXP_LIFETIME if exp is None else max(0.0, exp - now)
+    return now + lifetime - min(REFRESH_MARGIN, lifetime / 4)
+
+
+class TokenSource(Protocol):
+    """What the client asks of its token holder (:class:`TokenManager`, or the sync facade's)."""
+
+    auth_count: int
+
+    @property
+    def token(self) -> str | None:
+        """The token held now (valid or not), or ``None``: what error messages redact."""
+
+    @property
+    def fetches(self) -> int:
+        """How many token fetches have started so far."""
+
+    async def get(self) -> str:
+        """A token that is valid for a while yet."""
+
+    def fetched_since(self, mark: int) -> bool:
+        """Whether the current token comes from a fetch started after ``mark`` fetches."""
+
+    def invalidate(self, token: str) -> None:
+        """Forget ``token`` if it is still the current one (a 401 was answered to it)."""
 
 
 class TokenManager:
@@ -81,6 +111,11 @@ class TokenManager:
     def __repr__(self) -> str:
         state = "no token" if self._token is None else "token held"
         return f"<TokenManager {state}>"
+
+    @property
+    def token(self) -> str | None:
+        """The token held now (valid or not), or ``None``: what error messages redact."""
+        return self._token
 
     def _current(self) -> str | None:
         token = self._token
@@ -118,12 +153,8 @@ class TokenManager:
         return self._token_fetch is None or self._token_fetch > mark
 
     def _store(self, token: str) -> None:
-        now = self._clock()
-        exp = jwt_expiry(token)
-        lifetime = UNREADABLE_EXP_LIFETIME if exp is None else max(0.0, exp - now)
-        margin = min(REFRESH_MARGIN, lifetime / 4)
         self._token = token
-        self._refresh_at = now + lifetime - margin
+        self._refresh_at = renew_at(token, self._clock())
 
     def invalidate(self, token: str) -> None:
         """Forget ``token`` if it is still the current one (a 401 was answered to it)."""

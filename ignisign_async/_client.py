@@ -16,7 +16,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
@@ -25,7 +25,7 @@ import anyio
 import attrs
 import httpx
 
-from ._auth import TokenManager
+from ._auth import TokenManager, TokenSource
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -157,7 +157,7 @@ class _Shared:
         self.owns_http = owns_http
         self.transport_enforces = transport_enforces
         self.state = ClientState.OPEN
-        self.auth: TokenManager | None = None
+        self.auth: TokenSource | None = None
         self.base_headers: dict[str, str] = {}
 
 
@@ -216,6 +216,7 @@ class AsyncIgnisign:
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        _tokens: Callable[[Callable[[], Awaitable[str]]], TokenSource] | None = None,
     ) -> None:
         app_id = _env("IGNISIGN_APP_ID", app_id)
         app_env = _env("IGNISIGN_APP_ENV", app_env)
@@ -250,7 +251,7 @@ class AsyncIgnisign:
             )
             enforces = transport is None or isinstance(transport, httpx.AsyncHTTPTransport)
         shared = _Shared(http, owns_http=http_client is None, transport_enforces=enforces)
-        shared.auth = TokenManager(self._fetch_token)
+        shared.auth = (TokenManager if _tokens is None else _tokens)(self._fetch_token)
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if default_headers:
             headers.update(default_headers)
@@ -411,14 +412,14 @@ class AsyncIgnisign:
     # -- plumbing -------------------------------------------------------------------------
 
     @property
-    def _auth(self) -> TokenManager:
+    def _auth(self) -> TokenSource:
         auth = self._shared.auth
         assert auth is not None
         return auth
 
     def _redact(self, text: str) -> str:
         """Remove the secret and any JWT (current or not) from a text that may be shown."""
-        for secret in (self.__secret, self._auth._token):
+        for secret in (self.__secret, self._auth.token):
             if secret and secret in text:
                 text = text.replace(secret, "[redacted]")
         return redact_tokens(text)
