@@ -35,8 +35,8 @@ from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._downloads import DownloadResult, DownloadStream, ProgressCallback
     from ._redis_store import RedisTokenStore
-    from ._streams import DownloadResult, DownloadStream, ProgressCallback
     from .sync import Ignisign
     from .webhooks import WebhookEvent, WebhookRouter
 
@@ -76,9 +76,9 @@ _LAZY = {
     "Ignisign": ".sync",
     "WebhookRouter": ".webhooks",
     "WebhookEvent": ".webhooks",
-    "DownloadStream": "._streams",
-    "DownloadResult": "._streams",
-    "ProgressCallback": "._streams",
+    "DownloadStream": "._downloads",
+    "DownloadResult": "._downloads",
+    "ProgressCallback": "._downloads",
     "RedisTokenStore": "._redis_store",
 }
 

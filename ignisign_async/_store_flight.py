@@ -35,7 +35,7 @@ from typing import Any, Final, TypeVar
 import anyio
 import anyio.to_thread
 
-from ._auth import REFRESH_MARGIN, UNREADABLE_EXP_LIFETIME, jwt_expiry
+from ._auth import renew_at
 from ._errors import redact_tokens
 from ._token_store import TokenStore, check_store_settings
 
@@ -62,11 +62,10 @@ UNAVAILABLE: Final = _Unavailable()
 
 
 def store_ttl(token: str, now: float) -> float:
-    """How long ``token`` may stay in a store: its lifetime less the refresh margin (the same
-    rule as :class:`TokenManager`'s), so a stored token is never one a client would renew."""
-    exp = jwt_expiry(token)
-    lifetime = UNREADABLE_EXP_LIFETIME if exp is None else max(0.0, exp - now)
-    return lifetime - min(REFRESH_MARGIN, lifetime / 4)
+    """How long ``token`` may stay in a store: its lifetime less the refresh margin (the rule
+    of :func:`~ignisign_async._auth.renew_at`), so a stored token is never one a client would
+    renew."""
+    return renew_at(token, now) - now
 
 
 class _Guard:
