@@ -2,8 +2,8 @@
 
 Two SDK clients on the in-process target, one with ``token_store=RedisTokenStore(...)`` on a
 ``redis-server`` this row starts (127.0.0.1, a free port, no persistence), one without; each
-fetches its token outside the timed runs, then both make the same sequential calls, interleaved.
-Redis's own command counters, reset before the timed runs, tell how many store round trips the
+fetches its token outside the timed runs, then both make the same sequential calls, interleaved
+A B B A. Redis's own command counters, reset before the timed runs, tell how many store round trips the
 calls made (the design says none: the store is read only when the local token is missing or due).
 Without a ``redis-server`` binary the row falls back to :class:`~ignisign_async.MemoryTokenStore`
 and says so.
@@ -99,11 +99,12 @@ async def _measure(
             import redis
 
             redis.Redis.from_url(url).config_resetstat()
-        runs = await interleave(
-            [_sequential(without, n), _sequential(with_store, n)], repeats=settings.repeats
-        )
+        plain, stored_run = _sequential(without, n), _sequential(with_store, n)
+        # A B B A in every round: neither contender always runs first.
+        runs = await interleave([plain, stored_run, stored_run, plain], repeats=settings.repeats)
     commands = -1.0 if url is None else float(_redis_commands(url))
-    without_us, with_us = (median(times) / n * 1e6 for times in runs)
+    without_us = median(runs[0] + runs[3]) / n * 1e6
+    with_us = median(runs[1] + runs[2]) / n * 1e6
     return without_us, with_us, commands
 
 
