@@ -12,7 +12,9 @@ token costs no store round trip. Then:
    jitter) until the token lands or the lock is free to take. Polling rather than pub/sub: a
    waiter needs no connection of its own in subscriber mode, cannot miss a release that
    happened before it subscribed, and sees a crashed owner's lock expire the same way it sees
-   a token land; a fetch lasts tens of milliseconds, so a waiter makes a handful of reads.
+   a token land; a fetch lasts tens of milliseconds, so a waiter makes a handful of reads. A
+   waiter that saw no token for two lock lifetimes (owners that keep failing or stalling)
+   fetches its own.
 
 A 401 drops the stored token only if it still is the one refused (compare-and-delete). Any store
 failure, or an operation slower than the store's ``timeout``, makes the client fetch its own
@@ -176,6 +178,7 @@ class StoreFlight:
             return await fetch()
         owner = secrets.token_hex(16)
         delay = FIRST_POLL
+        give_up_at = time.monotonic() + 2 * store.lock_ttl
         while True:
             won = await guard.run(store.put_if_absent, self._lock_key, owner, store.lock_ttl)
             if won is UNAVAILABLE:
@@ -187,8 +190,8 @@ class StoreFlight:
             token = await guard.run(store.get, self._token_key)
             if isinstance(token, str):
                 return token
-            if token is UNAVAILABLE:
-                return await fetch()
+            if token is UNAVAILABLE or time.monotonic() > give_up_at:
+                return await fetch()  # the lock outlived two of its lifetimes: fetch our own
 
     async def _fetch_as_owner(self, fetch: Callable[[], Awaitable[str]], owner: str) -> str:
         guard, store = self._guard, self._store

@@ -126,6 +126,19 @@ async def test_a_crashed_owners_lock_frees_after_its_ttl(
     assert admin.exists(lock_key) == 0
 
 
+async def test_a_lock_that_never_frees_holds_a_call_two_lock_lifetimes_at_most(
+    fake: FakeIgnisign, redis_server: RedisServer, prefix: str
+) -> None:
+    token_key, lock_key = _keys(fake, prefix)
+    admin = redis_server.client()
+    admin.set(lock_key, "a-stuck-owner", px=60_000)
+    async with fake.client(token_store=_store(redis_server, prefix, lock_ttl=0.2)) as client:
+        await client.signature_profiles.list()
+    assert fake.auth_requests == 1
+    assert admin.get(lock_key) == b"a-stuck-owner"  # not ours: left alone
+    assert admin.exists(token_key) == 0  # stored only under the lock
+
+
 async def test_a_failed_fetch_releases_the_lock_for_the_next_one(
     fake: FakeIgnisign, redis_server: RedisServer, prefix: str
 ) -> None:
