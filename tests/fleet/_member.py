@@ -1,11 +1,11 @@
 """A lean fleet member for the multi-process tests.
 
-The forkserver imports this module once (with the SDK, redis-py and Trio, and a first call on
-each loop so nothing is left to import), then starts one launcher, which forks every member
-itself (:func:`launch`: one ``os.fork`` each from a single-threaded process, no round trip per
-member to the test's process). A member runs its calls
-on asyncio, on Trio or through the sync facade, in phases the test paces with two barriers
-(``start``: go; ``done``: every member finished its call), and exits non-zero on any error.
+The forkserver imports this module once (with the SDK, redis-py and Trio), then starts one
+launcher, which makes a first call on each loop (so nothing is left to import) and forks every
+member itself (:func:`launch`: one ``os.fork`` each from a single-threaded process, no round
+trip per member to the test's process). A member runs its calls on asyncio, on Trio or through
+the sync facade, in phases the test paces with two barriers (``start``: go; ``done``: every
+member finished its call), and exits non-zero on any error.
 """
 
 from __future__ import annotations
@@ -91,9 +91,6 @@ def _warm_up() -> None:
     AsyncIgnisign(**APP, base_url="http://127.0.0.1:9")  # httpx's socket transport, unused
 
 
-_warm_up()
-
-
 def run(member: Member, start: Any = None, done: Any = None) -> None:
     """The process's target: the member's phases; exit code 1 (and a traceback) on failure."""
     try:
@@ -122,6 +119,7 @@ def _member_process(member: Member, start: Any, done: Any) -> int:
 
 def launch(members: list[Member], start: Any, done: Any, codes: Any) -> None:
     """Fork one process per member at once; put their exit codes in ``codes`` (an array)."""
+    _warm_up()  # here, not at import: the members inherit it, the test's process skips it
     assert threading.active_count() == 1, "forking a process with threads"
     pids = []
     for member in members:
