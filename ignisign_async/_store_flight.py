@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import random
 import secrets
 import threading
@@ -96,6 +97,10 @@ class _Guard:
             self._recovered()
         return result
 
+    def reset_lock(self) -> None:
+        """A fresh lock (in a forked child)."""
+        self._lock = threading.Lock()
+
     def _failed(self, exc: Exception) -> None:
         with self._lock:
             self.down_until = time.monotonic() + self._store.retry_after
@@ -125,6 +130,18 @@ class _Guard:
 
 _GUARDS: weakref.WeakKeyDictionary[Any, _Guard] = weakref.WeakKeyDictionary()
 _GUARDS_LOCK = threading.Lock()
+
+
+def _after_fork_in_child() -> None:
+    """A lock another thread held at the fork stays held in the child: new ones."""
+    global _GUARDS_LOCK
+    _GUARDS_LOCK = threading.Lock()
+    for guard in list(_GUARDS.values()):
+        guard.reset_lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _guard_for(store: TokenStore) -> _Guard:

@@ -11,8 +11,10 @@ the clients of one process.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import weakref
 from typing import Final, Protocol, final, runtime_checkable
 
 __all__ = ["MemoryTokenStore", "TokenStore", "check_store_settings"]
@@ -88,6 +90,18 @@ def check_settings(*, timeout: float, lock_ttl: float, retry_after: float) -> No
             raise ValueError(f"{name} must be a number > 0, got {value!r}")
 
 
+_MEMORY_STORES: weakref.WeakSet[MemoryTokenStore] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for store in list(_MEMORY_STORES):
+        store._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 @final
 class MemoryTokenStore:
     """A :class:`TokenStore` in this process's memory (thread-safe): one token for several
@@ -113,6 +127,10 @@ class MemoryTokenStore:
         self.retry_after = float(retry_after)
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[str, float]] = {}
+        _MEMORY_STORES.add(self)
+
+    def _after_fork(self) -> None:
+        self._lock = threading.Lock()  # another thread may have held it at the fork
 
     def __repr__(self) -> str:
         with self._lock:
