@@ -79,7 +79,11 @@ if TYPE_CHECKING:
         SignatureProfile,
     )
     from .signature_requests import (
+        CreatedResources,
         EmbeddedSigner,
+        NewDocument,
+        NewSigner,
+        SentSignatureRequest,
         SignatureRequest,
         SignatureRequestContext,
         SignatureRequestIdContainer,
@@ -212,6 +216,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "SignatureRequestPage",
         "SignatureRequestStatusEntry",
         "SignatureRequestStatuses",
+        "NewDocument",
+        "NewSigner",
+        "SentSignatureRequest",
+        "CreatedResources",
     ),
     "documents": (
         "Document",
@@ -336,6 +344,10 @@ __all__ = [
     "SignatureRequestPage",
     "SignatureRequestStatusEntry",
     "SignatureRequestStatuses",
+    "NewDocument",
+    "NewSigner",
+    "SentSignatureRequest",
+    "CreatedResources",
     "Document",
     "DocumentContext",
     "DocumentRequest",

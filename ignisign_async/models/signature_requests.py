@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import final
+import os
+from typing import IO, final
 
 import attrs
 
@@ -13,6 +14,7 @@ from .enums import (
     AppEnv,
     DiffusionMode,
     DocumentGeneratedStatus,
+    IntegrationMode,
     SignatureLanguage,
     SignatureRequestStatus,
     SignatureRequestType,
@@ -31,6 +33,10 @@ __all__ = [
     "SignatureRequestPage",
     "SignatureRequestStatusEntry",
     "SignatureRequestStatuses",
+    "NewDocument",
+    "NewSigner",
+    "SentSignatureRequest",
+    "CreatedResources",
 ]
 
 
@@ -198,6 +204,114 @@ class SignatureRequestStatuses:
     def items(self) -> tuple[SignatureRequestStatusEntry, ...]:
         """One entry per request."""
         return self.signature_requests
+
+
+def _file_repr(value: object) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"<{len(value)} bytes>"
+    return repr(value)
+
+
+@model
+class NewDocument:
+    """A document for :meth:`~ignisign_async.resources.signature_requests.SignatureRequests.send`
+    when it needs more than a file: a label, a description, an external id::
+
+        await client.signature_requests.send(
+            documents=[NewDocument(file="lease.pdf", label="Lease", external_id="lease-42")],
+            signers=[signer_id], title="Lease",
+        )
+
+    ``file`` is a path, ``bytes`` or a binary file object; ``file_name`` defaults to the path's or
+    file object's name, ``label`` to the file name, ``content_type`` to the type guessed from it.
+    """
+
+    file: str | os.PathLike[str] | bytes | IO[bytes] = attrs.field(repr=_file_repr)
+    file_name: str | None = None
+    label: str | None = None
+    description: str | None = None
+    external_id: str | None = None
+    content_type: str | None = None
+
+
+@model
+class NewSigner:
+    """A signer that :meth:`~ignisign_async.resources.signature_requests.SignatureRequests.send`
+    creates (``signers.create``) before it opens the request; a mapping with these keys works too::
+
+        await client.signature_requests.send(
+            documents=["lease.pdf"], title="Lease",
+            signers=[NewSigner(first_name="Ada", last_name="Lovelace", email="ada@example.com")],
+        )
+
+    The inputs the signature profile needs are checked before any request is made.
+    """
+
+    external_id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone_number: str | None = None
+    nationality: str | None = None
+    birth_date: _dt.date | None = None
+    birth_place: str | None = None
+    birth_country: str | None = None
+
+
+@final
+@model
+class SentSignatureRequest:
+    """A published signature request, as :meth:`send
+    <ignisign_async.resources.signature_requests.SignatureRequests.send>` returns it::
+
+        sent = await client.signature_requests.send(documents=["lease.pdf"],
+                                                    signers=[signer_id], title="Lease")
+        sent.signature_request_id, sent.document_ids, sent.status      # IN_PROGRESS
+        context = await client.signature_requests.wait(sent.signature_request_id)
+
+    ``document_ids`` and ``signer_ids`` follow the order of the arguments; ``new_signers`` are the
+    signers this call created (with their ``auth_secret``, out of ``repr``). For an embedded
+    profile ``signers`` holds each signer's signature session token (out of ``repr`` too), also
+    as ``session_tokens``. ``status`` is read after publishing; ``None`` when that read failed
+    (the request is published all the same).
+    """
+
+    signature_request_id: str
+    signature_profile_id: str
+    integration_mode: IntegrationMode
+    status: SignatureRequestStatus | None
+    document_ids: tuple[str, ...]
+    signer_ids: tuple[str, ...]
+    new_signers: tuple[_signers.SignerCreated, ...] = ()
+    signers: tuple[EmbeddedSigner, ...] = ()
+
+    @property
+    def session_tokens(self) -> dict[str, str]:
+        """Signer id -> signature session token (embedded profiles; empty for by-side ones)."""
+        return {s.signer_id: s.token for s in self.signers if s.token is not None}
+
+
+@final
+@model
+class CreatedResources:
+    """What a failed ``send`` had created, attached to the error it raised as ``exc.created``::
+
+        try:
+            await client.signature_requests.send(...)
+        except IgnisignError as exc:
+            exc.created.signature_request_id, exc.created.request_closed, exc.created.signer_ids
+
+    ``failed_step`` names the step that failed (``"create signer 2"``, ``"upload document 1"``,
+    ``"publish"``...). The request, when one was opened, has been closed (``request_closed``);
+    signers created are kept (they can be reused). A step whose answer was lost may have created
+    something this record cannot name (its id never arrived).
+    """
+
+    failed_step: str
+    signature_request_id: str | None = None
+    request_closed: bool = False
+    document_ids: tuple[str, ...] = ()
+    signer_ids: tuple[str, ...] = ()
 
 
 # Signers and documents refer back to this module: import them as modules, last, so that either
