@@ -37,6 +37,7 @@ from ._errors import (
 )
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
+from .resources._send_inputs import NewDocument, NewSigner
 
 if TYPE_CHECKING:
     from ._streams import DownloadResult, DownloadStream, ProgressCallback
@@ -49,6 +50,8 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "__version__",
+    "NewDocument",
+    "NewSigner",
     "IgnisignError",
     "APIError",
     "BadRequestError",

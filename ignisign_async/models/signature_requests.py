@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
-from typing import IO, final
+from typing import final
 
 import attrs
 
@@ -33,8 +32,6 @@ __all__ = [
     "SignatureRequestPage",
     "SignatureRequestStatusEntry",
     "SignatureRequestStatuses",
-    "NewDocument",
-    "NewSigner",
     "SentSignatureRequest",
     "CreatedResources",
 ]
@@ -204,58 +201,6 @@ class SignatureRequestStatuses:
     def items(self) -> tuple[SignatureRequestStatusEntry, ...]:
         """One entry per request."""
         return self.signature_requests
-
-
-def _file_repr(value: object) -> str:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return f"<{len(value)} bytes>"
-    return repr(value)
-
-
-@model
-class NewDocument:
-    """A document for :meth:`~ignisign_async.resources.signature_requests.SignatureRequests.send`
-    when it needs more than a file: a label, a description, an external id::
-
-        await client.signature_requests.send(
-            documents=[NewDocument(file="lease.pdf", label="Lease", external_id="lease-42")],
-            signers=[signer_id], title="Lease",
-        )
-
-    ``file`` is a path, ``bytes`` or a binary file object; ``file_name`` defaults to the path's or
-    file object's name, ``label`` to the file name, ``content_type`` to the type guessed from it.
-    """
-
-    file: str | os.PathLike[str] | bytes | IO[bytes] = attrs.field(repr=_file_repr)
-    file_name: str | None = None
-    label: str | None = None
-    description: str | None = None
-    external_id: str | None = None
-    content_type: str | None = None
-
-
-@model
-class NewSigner:
-    """A signer that :meth:`~ignisign_async.resources.signature_requests.SignatureRequests.send`
-    creates (``signers.create``) before it opens the request; a mapping with these keys works too::
-
-        await client.signature_requests.send(
-            documents=["lease.pdf"], title="Lease",
-            signers=[NewSigner(first_name="Ada", last_name="Lovelace", email="ada@example.com")],
-        )
-
-    The inputs the signature profile needs are checked before any request is made.
-    """
-
-    external_id: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    email: str | None = None
-    phone_number: str | None = None
-    nationality: str | None = None
-    birth_date: _dt.date | None = None
-    birth_place: str | None = None
-    birth_country: str | None = None
 
 
 @final

@@ -131,10 +131,10 @@ class SignatureRequests(ResourceTwin):
         """Create, fill and publish a request in one call; returns what was made.
 
         ``documents``: paths, ``bytes``, binary file objects, ``(file_name, data)`` pairs or
-        :class:`~ignisign_async.models.NewDocument` (a label, a description...; the label defaults
+        :class:`~ignisign_async.NewDocument` (a label, a description...; the label defaults
         to the file name), uploaded ``max_concurrent_uploads`` at a time; ``progress(done, total)``
         follows the bytes of every file together. ``signers``: existing signer ids, or the fields
-        of new signers (:class:`~ignisign_async.models.NewSigner` or mappings), created with the
+        of new signers (:class:`~ignisign_async.NewSigner` or mappings), created with the
         profile. ``signature_profile_id`` may be left out when the application has exactly one
         published profile. ``expires_in`` (a ``timedelta``) or ``expiration_date`` activates
         expiry.
