@@ -37,7 +37,7 @@ from ._errors import (
 )
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
-from .resources._send_inputs import NewDocument, NewSigner
+from .resources._send_types import NewDocument, NewSigner
 
 if TYPE_CHECKING:
     from ._streams import DownloadResult, DownloadStream, ProgressCallback

@@ -20,7 +20,8 @@ import anyio.from_thread
 import anyio.to_thread
 
 from .._types import FileInput
-from ._send_inputs import DocumentPlan, SendProgress
+from ._send_inputs import DocumentPlan
+from ._send_types import SendProgress
 
 __all__ = ["Tally", "counted"]
 

@@ -48,12 +48,7 @@ CLOSE_WITHIN: Final = 30.0
 
 async def send(client: AsyncIgnisign, plan: SendPlan) -> SentSignatureRequest:
     """Carry out a checked :class:`SendPlan`: reads first, then writes, cleaned up on failure."""
-    profile = await _profile(client, plan.signature_profile_id)
-    _check_profile(plan, profile)
-    if any(s.signer_id is None for s in plan.signers):
-        needed = (await client.signers.inputs_constraints(profile.id)).inputs_needed
-        _check_inputs(plan, needed, profile)
-    return await _Run(client, plan, profile).execute()
+    return await _Run(client, plan).execute()
 
 
 # -- before anything exists ---------------------------------------------------------------------
@@ -145,11 +140,11 @@ def _check_inputs(
 class _Run:
     """One send in progress: what it created so far, and the step it is at."""
 
-    def __init__(self, client: AsyncIgnisign, plan: SendPlan, profile: SignatureProfile) -> None:
+    def __init__(self, client: AsyncIgnisign, plan: SendPlan) -> None:
         self.client = client
         self.plan = plan
-        self.profile = profile
-        self.step = "create signers"
+        self.profile: SignatureProfile | None = None
+        self.step = "list signature profiles"
         self.signer_ids: list[str] = []
         self.new_signers: list[SignerCreated] = []
         self.request_id: str | None = None
@@ -158,9 +153,15 @@ class _Run:
     async def execute(self) -> SentSignatureRequest:
         requests = self.client.signature_requests
         try:
-            await self._create_signers()
+            profile = self.profile = await _profile(self.client, self.plan.signature_profile_id)
+            _check_profile(self.plan, profile)
+            if any(s.signer_id is None for s in self.plan.signers):
+                self.step = "check signer inputs"
+                constraints = await self.client.signers.inputs_constraints(profile.id)
+                _check_inputs(self.plan, constraints.inputs_needed, profile)
+            await self._create_signers(profile)
             self.step = "init request"
-            self.request_id = (await requests.init(self.profile.id)).signature_request_id
+            self.request_id = (await requests.init(profile.id)).signature_request_id
             await self._init_documents()
             await self._upload()
             self.step = "update"
@@ -170,16 +171,16 @@ class _Run:
         except BaseException as exc:
             await self._abandon(exc)
             raise
-        return await self._result(self.request_id, published)
+        return await self._result(profile, self.request_id, published)
 
-    async def _create_signers(self) -> None:
+    async def _create_signers(self, profile: SignatureProfile) -> None:
         for signer in self.plan.signers:
             if signer.signer_id is not None:
                 self.signer_ids.append(signer.signer_id)
                 continue
             self.step = f"create signers[{signer.index}]"
             created = await self.client.signers.create(
-                signature_profile_id=self.profile.id, **signer.fields
+                signature_profile_id=profile.id, **signer.fields
             )
             self.new_signers.append(created)
             self.signer_ids.append(created.signer_id)
@@ -256,7 +257,7 @@ class _Run:
         return arguments
 
     async def _result(
-        self, request_id: str, published: SignatureRequestPublished
+        self, profile: SignatureProfile, request_id: str, published: SignatureRequestPublished
     ) -> SentSignatureRequest:
         try:
             status = (await self.client.signature_requests.get(request_id)).status
@@ -267,8 +268,8 @@ class _Run:
             status = None
         return SentSignatureRequest(
             signature_request_id=request_id,
-            signature_profile_id=self.profile.id,
-            integration_mode=self.profile.integration_mode,
+            signature_profile_id=profile.id,
+            integration_mode=profile.integration_mode,
             status=status,
             document_ids=tuple(self.document_ids),
             signer_ids=tuple(self.signer_ids),

@@ -31,7 +31,8 @@ from ._base import (
     paginate,
     strings_arg,
 )
-from ._send_inputs import DocumentInput, SendProgress, SignerInput, plan
+from ._send_inputs import plan
+from ._send_types import DocumentInput, SendProgress, SignerInput
 
 __all__ = ["SignatureRequests", "StatementInput"]
 

@@ -19,7 +19,7 @@ from ..models.signature_requests import (
     SignatureRequestPublished,
     SignatureRequestStatuses,
 )
-from ..resources._send_inputs import DocumentInput, SendProgress, SignerInput
+from ..resources._send_types import DocumentInput, SendProgress, SignerInput
 from ..resources.signature_requests import StatementInput
 
 __all__ = ["SignatureRequests"]
