@@ -22,7 +22,7 @@ from ignisign_async.models import (
 )
 from ignisign_async.testing import FakeIgnisign
 
-from .conftest import ADA, BY_SIDE, EMBEDDED, PDF, count, profile_id, world
+from .conftest import ADA, EMBEDDED, PDF, count, profile_id, world
 
 
 async def test_by_side_one_pdf_one_new_signer(fake: FakeIgnisign, client: AsyncIgnisign) -> None:
@@ -30,9 +30,7 @@ async def test_by_side_one_pdf_one_new_signer(fake: FakeIgnisign, client: AsyncI
         documents=[PDF], signers=[ADA], title="Lease", signature_profile_id=profile_id(fake)
     )
     # the documented order: profile, inputs, signer, init, document, file, update, publish, read
-    steps = [
-        (r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests if "auth" not in r.path
-    ]
+    steps = [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests if "auth" not in r.path]
     assert steps == [
         ("GET", "signature-profiles"),
         ("GET", "signer-inputs-constraints"),
@@ -48,7 +46,8 @@ async def test_by_side_one_pdf_one_new_signer(fake: FakeIgnisign, client: AsyncI
     assert sent.status is SignatureRequestStatus.IN_PROGRESS
     assert sent.integration_mode is IntegrationMode.BY_SIDE
     assert sent.signature_profile_id == profile_id(fake)
-    assert sent.signers == () and sent.session_tokens == {}
+    assert sent.signers == ()
+    assert sent.session_tokens == {}
     assert [s.signer_id for s in sent.new_signers] == list(sent.signer_ids)
     context = await client.signature_requests.get(sent.signature_request_id)
     assert context.title == "Lease"
@@ -84,10 +83,13 @@ async def test_embedded_profile_gives_session_tokens_kept_out_of_repr(
     for token in sent.session_tokens.values():
         assert token not in shown
     (new,) = sent.new_signers
-    assert new.auth_secret and new.auth_secret not in shown
+    assert new.auth_secret
+    assert new.auth_secret not in shown
     # the tokens are the ones the platform gave: they match the LAUNCHED webhook's
     launched = [
-        e for e in fake.webhook_events if e["topic"] == "SIGNATURE_REQUEST" and e["action"] == "LAUNCHED"
+        e
+        for e in fake.webhook_events
+        if e["topic"] == "SIGNATURE_REQUEST" and e["action"] == "LAUNCHED"
     ]
     tokens = {s["signerId"]: s["token"] for s in launched[-1]["content"]["signers"]}
     assert tokens == sent.session_tokens
@@ -101,7 +103,7 @@ async def test_every_kind_of_document_and_signer(
     existing = await client.signers.create(
         signature_profile_id=profile_id(fake), **{**ADA, "email": "grace@example.com"}
     )
-    with open(path, "rb") as handle:
+    with path.open("rb") as handle:
         sent = await client.signature_requests.send(
             documents=[
                 path,  # a Path
@@ -124,8 +126,10 @@ async def test_every_kind_of_document_and_signer(
             signature_profile_id=profile_id(fake),
         )
     assert existing_twin.email == "a@b.co"
-    assert len(sent.document_ids) == 8 and len(set(sent.document_ids)) == 8
-    assert sent.signer_ids[0] == existing.signer_id and len(sent.new_signers) == 2
+    assert len(sent.document_ids) == 8
+    assert len(set(sent.document_ids)) == 8
+    assert sent.signer_ids[0] == existing.signer_id
+    assert len(sent.new_signers) == 2
     context = await client.signature_requests.get(sent.signature_request_id)
     documents = {d.id: d for d in context.documents}
     labels = [documents[i].label for i in sent.document_ids]
@@ -155,7 +159,7 @@ async def test_every_kind_of_document_and_signer(
     assert (terms.description, terms.external_id) == ("Read me", "t-1")
     async with client.documents.stream_original(sent.document_ids[3]) as stream:
         assert b"".join([c async for c in stream.iter_bytes()]) == PDF + b"%lease"
-    assert count(fake, "POST", "/signers") == 3  # the one made above and two by send
+    assert count(fake, "POST", "/signers") == 3  # the one made above, then two by send
 
 
 async def test_options_reach_the_request(fake: FakeIgnisign, client: AsyncIgnisign) -> None:
@@ -222,7 +226,8 @@ async def test_existing_signers_only_skip_the_inputs_read(
     sent = await client.signature_requests.send(
         documents=[PDF], signers=[signer], title="Reuse", signature_profile_id=profile_id(fake)
     )
-    assert sent.signer_ids == (signer.signer_id,) and sent.new_signers == ()
+    assert sent.signer_ids == (signer.signer_id,)
+    assert sent.new_signers == ()
     assert count(fake, "GET", "/signer-inputs-constraints") == 0
 
 
@@ -242,10 +247,12 @@ async def test_progress_covers_every_document_and_only_grows(
         max_concurrent_uploads=2,
     )
     total = 3 * len(big)
-    assert seen[0] == (0, total) and seen[-1] == (total, total)
+    assert seen[0] == (0, total)
+    assert seen[-1] == (total, total)
     assert all(t == total for _, t in seen)
     dones = [d for d, _ in seen]
-    assert dones == sorted(dones) and len(set(dones)) == len(dones)
+    assert dones == sorted(dones)
+    assert len(set(dones)) == len(dones)
     assert len(seen) > 4  # reported as the files are read, not once at the end
     assert len(sent.document_ids) == 3
 
@@ -293,7 +300,8 @@ async def test_a_failing_progress_callback_fails_the_send_and_closes(
             progress=progress,
         )
     created = info.value.created  # type: ignore[attr-defined]
-    assert created.failed_step == "upload documents[0]" and created.request_closed
+    assert created.failed_step == "upload documents[0]"
+    assert created.request_closed
     state = await world(fake)
     assert list(state.requests.values()) == [SignatureRequestStatus.CANCELLED]
 
