@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import mimetypes
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 import anyio
@@ -198,30 +199,30 @@ class _Run:
             self.document_ids.append(created.document_id)
 
     async def _upload(self) -> None:
+        """Upload the files, ``max_concurrent_uploads`` at a time, starting in document order."""
         self.step = "upload documents"
         plan = self.plan
         tally = None if plan.progress is None else Tally(plan.progress, plan.total_bytes)
-        limiter = anyio.CapacityLimiter(plan.max_concurrent_uploads)
-        failures: list[tuple[int, Exception]] = []
         if tally is not None:
             tally.start(len(plan.documents))
+        queue = iter(plan.documents)
+        failures: list[tuple[int, Exception]] = []
         async with anyio.create_task_group() as group:
-            for document in plan.documents:
-                group.start_soon(self._upload_one, document, limiter, tally, failures, group)
+            for _ in range(min(plan.max_concurrent_uploads, len(plan.documents))):
+                group.start_soon(self._uploader, queue, tally, failures, group)
         if failures:
             index, error = failures[0]
             self.step = f"upload documents[{index}]"
             raise error
 
-    async def _upload_one(
+    async def _uploader(
         self,
-        document: DocumentPlan,
-        limiter: anyio.CapacityLimiter,
+        queue: Iterator[DocumentPlan],
         tally: Tally | None,
         failures: list[tuple[int, Exception]],
         group: TaskGroup,
     ) -> None:
-        async with limiter:
+        for document in queue:  # shared by the uploaders: each document is taken once
             try:
                 async with counted(document, tally) as file:
                     await self.client.documents.provide_file(
@@ -234,6 +235,7 @@ class _Run:
                 if not failures:
                     failures.append((document.index, exc))
                     group.cancel_scope.cancel()
+                return
 
     def _update_arguments(self) -> dict[str, Any]:
         plan = self.plan
