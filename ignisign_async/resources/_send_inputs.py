@@ -202,9 +202,20 @@ def _list(value: object, *, name: str) -> list[Any]:
 
 
 def _documents(documents: object) -> tuple[DocumentPlan, ...]:
-    return tuple(
+    plans = tuple(
         _document(index, item) for index, item in enumerate(_list(documents, name="documents"))
     )
+    handles: dict[int, int] = {}
+    for document in plans:
+        if isinstance(document.file, (bytes, str, os.PathLike)):
+            continue
+        first = handles.setdefault(id(document.file), document.index)
+        if first != document.index:
+            raise ValueError(
+                f"documents[{document.index}] is the file object of documents[{first}]: "
+                "one file object cannot be uploaded twice"
+            )
+    return plans
 
 
 def _document(index: int, item: object) -> DocumentPlan:

@@ -169,10 +169,11 @@ class _Run:
             await requests.update(self.request_id, **self._update_arguments())
             self.step = "publish"
             published = await requests.publish(self.request_id)
+            self.step = "read status"  # only a cancellation can stop the send here
+            return await self._result(profile, self.request_id, published)
         except BaseException as exc:
             await self._abandon(exc)
             raise
-        return await self._result(profile, self.request_id, published)
 
     async def _create_signers(self, profile: SignatureProfile) -> None:
         for signer in self.plan.signers:
@@ -263,7 +264,7 @@ class _Run:
     ) -> SentSignatureRequest:
         try:
             status = (await self.client.signature_requests.get(request_id)).status
-        except IgnisignError as exc:
+        except IgnisignError as exc:  # published all the same: the caller gets the ids
             logger.warning(
                 "signature request %s is published; reading its status failed: %s", request_id, exc
             )

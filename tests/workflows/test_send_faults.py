@@ -224,21 +224,29 @@ async def test_a_close_that_fails_too_is_reported(
 
 
 class _Announce(httpx.AsyncBaseTransport):
-    """The emulator, setting ``arrived`` when a publish request comes in."""
+    """The emulator, setting ``arrived`` when a request to a path ending in ``suffix`` comes in."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, suffix: str) -> None:
         self.inner = inner
+        self.suffix = suffix
         self.arrived = anyio.Event()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/publish"):
+        if request.url.path.endswith(self.suffix):
             self.arrived.set()
         return await self.inner.handle_async_request(request)
 
 
-async def test_a_cancelled_send_closes_its_request(fake: FakeIgnisign) -> None:
-    fake.faults.delay(60, method="POST", path="*/publish")  # applied, then the answer is held
-    announce = _Announce(fake.transport)
+@pytest.mark.parametrize(
+    ("method", "suffix"),
+    [("POST", "/file"), ("POST", "/publish"), ("GET", "/context")],
+    ids=["upload", "publish", "status"],
+)
+async def test_a_cancelled_send_closes_its_request(
+    fake: FakeIgnisign, method: str, suffix: str
+) -> None:
+    fake.faults.delay(60, method=method, path=f"*{suffix}")  # applied, then the answer is held
+    announce = _Announce(fake.transport, suffix)
     async with fake.client(transport=announce) as client, anyio.create_task_group() as group:
         scope = anyio.CancelScope()
 
@@ -253,5 +261,5 @@ async def test_a_cancelled_send_closes_its_request(fake: FakeIgnisign) -> None:
         scope.cancel()
     assert scope.cancelled_caught
     state = await world(fake)
-    # published before the cancellation; the clean-up closed it all the same
+    # the caller never got the request: the clean-up closed it, published or not
     assert list(state.requests.values()) == [SignatureRequestStatus.CANCELLED]

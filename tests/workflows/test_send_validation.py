@@ -98,6 +98,16 @@ async def test_a_text_mode_file_is_refused(
     assert fake.requests == []
 
 
+async def test_one_file_object_twice_is_refused(fake: FakeIgnisign, client: AsyncIgnisign) -> None:
+    handle = io.BytesIO(PDF)
+    with pytest.raises(ValueError, match=r"documents\[2\] is the file object of documents\[0\]"):
+        await client.signature_requests.send(
+            **{**GOOD, "documents": [handle, PDF, ("again.pdf", handle)]},
+            signature_profile_id=profile_id(fake),
+        )
+    assert fake.requests == []
+
+
 async def test_an_empty_file_on_disk_is_refused(
     fake: FakeIgnisign, client: AsyncIgnisign, tmp_path: Path
 ) -> None:
