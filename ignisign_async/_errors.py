@@ -321,53 +321,8 @@ def shows_token(text: str) -> bool:
     return "eyJ" in text and _JWT.search(text) is not None
 
 
-class SignatureRequestNotCompletedError(IgnisignError):
-    """``signature_requests.wait``: the request closed without being completed.
-
-    ``status`` is the closed status, ``context`` the request as last read::
-
-        try:
-            context = await client.signature_requests.wait(request_id)
-        except SignatureRequestExpiredError as exc:
-            print(exc.signature_request_id, exc.status)      # ... EXPIRED
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        signature_request_id: str,
-        status: SignatureRequestStatus,
-        context: SignatureRequestContext | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.signature_request_id = signature_request_id
-        self.status = status
-        self.context = context
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_wait_error,
-            (type(self), self.message, self.signature_request_id, self.status, self.context),
-        )
-
-
-class SignatureRequestCancelledError(SignatureRequestNotCompletedError):
-    """The request was closed (``CANCELLED``) before anybody signed."""
-
-
-class SignatureRequestExpiredError(SignatureRequestNotCompletedError):
-    """The request reached its expiration date (``EXPIRED``) before anybody signed."""
-
-
-class SignatureRequestFailedError(SignatureRequestNotCompletedError):
-    """The request ``FAILED`` on the platform's side."""
-
-
-class WaitTimeoutError(IgnisignError, TimeoutError):
-    """``signature_requests.wait`` ran out of time; ``status`` and ``context`` are the last seen
-    (``None`` when no poll answered)."""
+class _RequestStateError(IgnisignError):
+    """What the wait errors share: the request's id, its status and context as last read."""
 
     def __init__(
         self,
@@ -383,21 +338,43 @@ class WaitTimeoutError(IgnisignError, TimeoutError):
         self.status = status
         self.context = context
 
-    def __str__(self) -> str:
-        return self.message
-
     def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_wait_error,
-            (type(self), self.message, self.signature_request_id, self.status, self.context),
-        )
+        state = (self.message, self.signature_request_id, self.status, self.context)
+        return (_rebuild_state_error, (type(self), *state))
 
 
-def _rebuild_wait_error(
-    cls: type[SignatureRequestNotCompletedError | WaitTimeoutError],
-    message: str,
-    signature_request_id: str,
-    status: Any,
-    context: Any,
-) -> IgnisignError:
-    return cls(message, signature_request_id=signature_request_id, status=status, context=context)
+def _rebuild_state_error(
+    cls: type[_RequestStateError], message: str, request_id: str, status: Any, context: Any
+) -> _RequestStateError:
+    return cls(message, signature_request_id=request_id, status=status, context=context)
+
+
+class SignatureRequestNotCompletedError(_RequestStateError):
+    """``signature_requests.wait``: the request closed without being completed.
+
+    ``status`` is the closed status, ``context`` the request as last read::
+
+        try:
+            context = await client.signature_requests.wait(request_id)
+        except SignatureRequestExpiredError as exc:
+            print(exc.signature_request_id, exc.status)      # ... EXPIRED
+    """
+
+    status: SignatureRequestStatus
+
+
+class SignatureRequestCancelledError(SignatureRequestNotCompletedError):
+    """The request was closed (``CANCELLED``) before anybody signed."""
+
+
+class SignatureRequestExpiredError(SignatureRequestNotCompletedError):
+    """The request reached its expiration date (``EXPIRED``) before anybody signed."""
+
+
+class SignatureRequestFailedError(SignatureRequestNotCompletedError):
+    """The request ``FAILED`` on the platform's side."""
+
+
+class WaitTimeoutError(_RequestStateError, TimeoutError):
+    """``signature_requests.wait`` ran out of time; ``status`` and ``context`` are the last seen
+    (``None`` when no poll answered)."""

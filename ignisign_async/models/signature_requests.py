@@ -246,10 +246,11 @@ class CreatedResources:
         except IgnisignError as exc:
             exc.created.signature_request_id, exc.created.request_closed, exc.created.signer_ids
 
-    ``failed_step`` names the step that failed (``"create signer 2"``, ``"upload document 1"``,
-    ``"publish"``...). The request, when one was opened, has been closed (``request_closed``);
-    signers created are kept (they can be reused). A step whose answer was lost may have created
-    something this record cannot name (its id never arrived).
+    ``failed_step`` names the step that failed (``"list signature profiles"``,
+    ``"create signers[1]"``, ``"init request"``, ``"upload documents[0]"``, ``"publish"``...).
+    The request, when one was opened, has been closed (``request_closed``); signers created are
+    kept (they can be reused). A step whose answer was lost may have created something this record
+    cannot name (its id never arrived).
     """
 
     failed_step: str

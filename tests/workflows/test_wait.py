@@ -7,6 +7,7 @@ import datetime as dt
 import inspect
 import json
 import logging
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -345,3 +346,14 @@ async def test_backoff_starts_over_when_the_request_moves(
         await client.signature_requests.wait(sent.signature_request_id, poll_interval=8.0)
     assert slept[4] > 4.0  # at the cap by then
     assert slept[5] <= 1.0  # a new signature: short again
+
+
+async def test_wait_errors_pickle_with_their_state(fake: FakeIgnisign) -> None:
+    raised, _, request_id = await _wait_while(fake, fake.expire, poll_interval=FAST)
+    copy = pickle.loads(pickle.dumps(raised))
+    assert type(copy) is SignatureRequestExpiredError
+    assert (copy.signature_request_id, copy.status) == (request_id, raised.status)
+    assert copy.context == raised.context
+    timeout = pickle.loads(pickle.dumps(WaitTimeoutError("t", signature_request_id=request_id)))
+    assert isinstance(timeout, TimeoutError)
+    assert timeout.signature_request_id == request_id
