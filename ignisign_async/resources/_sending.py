@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 
-from .._errors import IgnisignError
+from .._errors import APIConnectionError, IgnisignError
 from .._types import NotGiven
 from ..models.enums import SignatureProfileStatus, SignerInputRef
 from ..models.signature_requests import (
@@ -144,7 +144,6 @@ class _Run:
     def __init__(self, client: AsyncIgnisign, plan: SendPlan) -> None:
         self.client = client
         self.plan = plan
-        self.profile: SignatureProfile | None = None
         self.step = "list signature profiles"
         self.signer_ids: list[str] = []
         self.new_signers: list[SignerCreated] = []
@@ -154,7 +153,7 @@ class _Run:
     async def execute(self) -> SentSignatureRequest:
         requests = self.client.signature_requests
         try:
-            profile = self.profile = await _profile(self.client, self.plan.signature_profile_id)
+            profile = await _profile(self.client, self.plan.signature_profile_id)
             _check_profile(self.plan, profile)
             if any(s.signer_id is None for s in self.plan.signers):
                 self.step = "check signer inputs"
@@ -294,6 +293,8 @@ class _Run:
             signer_ids=tuple(s.signer_id for s in self.new_signers),
         )
         summary = _describe(created)
+        if isinstance(exc, APIConnectionError) and self.step not in _READS:
+            summary += f"; the answer to {self.step} was lost: it may have been applied"
         level = logging.WARNING if isinstance(exc, Exception) else logging.INFO
         logger.log(
             level, "signature_requests.send stopped at %s (%s): %s", self.step, _name(exc), summary
@@ -316,6 +317,9 @@ class _Run:
             return True
         logger.warning("closing signature request %s took over %g s", request_id, CLOSE_WITHIN)
         return False
+
+
+_READS: Final = frozenset({"list signature profiles", "check signer inputs", "read status"})
 
 
 def _name(exc: BaseException) -> str:
