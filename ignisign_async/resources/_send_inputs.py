@@ -16,10 +16,10 @@ from typing import IO, Any, Final, cast
 
 import attrs
 
+from .._args import country_arg, date_arg, datetime_arg, model_arg, optional_enum_arg
 from .._types import NOT_GIVEN, FileInput, NotGiven
 from ..models.enums import SignatureLanguage, StatementTarget
 from ..models.signature_requests import Statement
-from ._base import country_arg, date_arg, datetime_arg, model_arg, optional_enum_arg
 from ._send_types import DocumentInput, NewDocument, NewSigner, SendProgress, SignerInput
 
 __all__ = [
