@@ -34,6 +34,7 @@ __all__ = [
 SIGNER_FIELDS: Final = tuple(f.name for f in attrs.fields(cast(Any, NewSigner)))
 _DOCUMENT_FIELDS: Final = tuple(f.name for f in attrs.fields(cast(Any, NewDocument)))
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_E164: Final = re.compile(r"\+[1-9]\d{6,14}")
 _TITLE_MAX: Final = 1024
 _DESCRIPTION_MAX: Final = 4096
 
@@ -367,4 +368,7 @@ def _signer_fields(given: Mapping[str, Any], *, name: str) -> dict[str, Any]:
     email = fields.get("email")
     if email is not None and not _EMAIL.fullmatch(email):
         raise ValueError(f"{name}.email is not an email address: {email!r}")
+    phone = fields.get("phone_number")
+    if phone is not None and not _E164.fullmatch(phone):
+        raise ValueError(f"{name}.phone_number must be in E.164 form (+33612345678): {phone!r}")
     return fields

@@ -42,6 +42,7 @@ BAD_ARGUMENTS: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"signers": [{"firstname": "Ada"}]}, TypeError, "unexpected key 'firstname'"),
     ({"signers": [{"email": "not-an-email"}]}, ValueError, "not an email address"),
     ({"signers": [{"nationality": "UK"}]}, ValueError, "country code"),
+    ({"signers": [{"phone_number": "0612345678"}]}, ValueError, "E.164"),
     ({"signers": [NewSigner(birth_date=NOW)]}, TypeError, "birth_date must be a datetime.date"),
     ({"signers": [{"first_name": 1}]}, TypeError, "first_name must be a str"),
     ({"title": ""}, ValueError, "title must be a non-empty"),
