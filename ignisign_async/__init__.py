@@ -26,13 +26,19 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    SignatureRequestCancelledError,
+    SignatureRequestExpiredError,
+    SignatureRequestFailedError,
+    SignatureRequestNotCompletedError,
     UnprocessableEntityError,
+    WaitTimeoutError,
     WebhookError,
     WebhookVerificationError,
 )
 from ._token_store import MemoryTokenStore, TokenStore
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
+from .resources._send_types import NewDocument, NewSigner
 
 if TYPE_CHECKING:
     from ._downloads import DownloadResult, DownloadStream, ProgressCallback
@@ -46,6 +52,8 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "__version__",
+    "NewDocument",
+    "NewSigner",
     "IgnisignError",
     "APIError",
     "BadRequestError",
@@ -62,6 +70,11 @@ __all__ = [
     "DownloadError",
     "WebhookError",
     "WebhookVerificationError",
+    "SignatureRequestNotCompletedError",
+    "SignatureRequestCancelledError",
+    "SignatureRequestExpiredError",
+    "SignatureRequestFailedError",
+    "WaitTimeoutError",
     "WebhookRouter",
     "WebhookEvent",
     "DownloadStream",
