@@ -3,10 +3,10 @@
 Two SDK clients on the in-process target, one with ``token_store=RedisTokenStore(...)`` on a
 ``redis-server`` this row starts (127.0.0.1, a free port, no persistence), one without; each
 fetches its token outside the timed runs, then both make the same sequential calls, interleaved
-A B B A. Redis's own command counters, reset before the timed runs, tell how many store round trips the
-calls made (the design says none: the store is read only when the local token is missing or due).
-Without a ``redis-server`` binary the row falls back to :class:`~ignisign_async.MemoryTokenStore`
-and says so.
+A B B A. Redis's own command counters, reset before the timed runs, tell how many store round
+trips the calls made (the design says none: the store is read only when the local token is
+missing or due). Without a ``redis-server`` binary the row falls back to
+:class:`~ignisign_async.MemoryTokenStore` and says so.
 """
 
 from __future__ import annotations
