@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     from ._fake import FakeIgnisign
-    from ._webhooks import http_sender
+    from ._senders import http_sender
 
     fake = FakeIgnisign(
         args.app_id,
