@@ -165,10 +165,11 @@ class Emulator:
         try:
             route, params = routes.match(request.method, request.raw_path)
             app_id, app_env = self._authenticate(route, request, params)
-            query = route.query.validate_query(request.query)
+            strict = state.config.strict_fields
+            query = route.query.validate_query(request.query, strict=strict)
             body: dict[str, Any] = {}
             if route.body is not None:
-                body = route.body.validate(parse_json_body(request))
+                body = route.body.validate(parse_json_body(request), strict=strict)
             with state.lock:
                 _transitions.tick(state)
                 result = route.handler(Call(state, params, query, body, request, app_id, app_env))

@@ -58,6 +58,9 @@ class FakeIgnisign:
             fake.sign(request_id)                 # every signer signs: the request COMPLETES
         fake.webhook_events[-1]["action"]         # "GENERATED" (the signature proof)
 
+    Bodies are checked with the vendor's own field rules; unknown fields are refused, a
+    strictness of the emulator (``strict_fields=False`` drops them instead).
+
     ``fake.app`` is a plain ASGI app (serve it with ``python -m ignisign_async.testing serve``),
     ``fake.transport`` an in-process httpx transport. Events are delivered to registered webhook
     URLs only when a ``webhook_sender`` is set (see :func:`http_sender`, :func:`asgi_sender`):
@@ -74,6 +77,7 @@ class FakeIgnisign:
         token_lifetime: float = 3600.0,
         page_size: int = 20,
         require_title: bool = False,
+        strict_fields: bool = True,
         webhook_sender: Sender | None = None,
         clock: Callable[[], float] = time.time,
         max_body_size: int = 256 * 1024 * 1024,
@@ -91,6 +95,7 @@ class FakeIgnisign:
             secret=secret,
             page_size=page_size,
             require_title=require_title,
+            strict_fields=strict_fields,
         )
         self._state = State(config, clock=clock, token_lifetime=token_lifetime)
         self._state.hub.sender = webhook_sender

@@ -73,7 +73,7 @@ def _invitation_view(call: Call, invitation: Invitation) -> dict[str, Any]:
         "email": invitation.email,
         "appId": call.state.config.app_id,
         "status": invitation.status,
-        "roles": {env: list(invitation.roles.get(env, [])) for env in APP_ENVS},
+        "roles": {env: invitation.roles.get(env, []) for env in APP_ENVS},
     }
 
 

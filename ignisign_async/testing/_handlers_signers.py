@@ -50,9 +50,10 @@ _PHONE: Final = Phone()
 _NON_EMPTY: Final = Str(non_empty=True)
 
 
-def _inputs(body: dict[str, Any]) -> dict[str, str]:
+def _inputs(body: dict[str, Any], profile: Profile | None) -> dict[str, str]:
+    """The signer inputs of ``body``; a profile that needs the phone wants it in E.164 form."""
     inputs: dict[str, str] = {k: body[k] for k in SIGNER_INPUTS if k in body}
-    if "phoneNumber" in inputs:
+    if "phoneNumber" in inputs and profile is not None and "phoneNumber" in profile.inputs:
         check_field(_PHONE, "phoneNumber", inputs["phoneNumber"], code=_INPUT + "VALUE_INVALID")
     for key, value in inputs.items():
         check_field(_NON_EMPTY, key, value, code=_INPUT + "VALUE_MISSING")
@@ -93,7 +94,7 @@ def _signer_content(state: State, signer: Signer) -> dict[str, Any]:
 def create_signer(call: Call) -> object:
     state, body = call.state, call.body
     profile = _profile_for_signer(state, body.get("signatureProfileId"))
-    inputs = _inputs(body)
+    inputs = _inputs(body, profile)
     _check_inputs(profile, inputs)
     signer = Signer(
         id=state.new_id(),
@@ -122,7 +123,8 @@ def update_signer(call: Call) -> object:
     if signer.status == "BLOCKED":
         raise FakeError("SIGNER_BAD_STATUS", f"Signer {signer.id} is revoked")
     profile = _profile_for_signer(state, body.get("signatureProfileId"))
-    inputs = _inputs(body)
+    known = profile or state.profiles.get(signer.profile_id or "")
+    inputs = _inputs(body, known)
     for key, value in inputs.items():
         if key in signer.inputs and signer.inputs[key] != value:
             raise FakeError(
