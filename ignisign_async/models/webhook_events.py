@@ -237,13 +237,18 @@ class SignatureRequestWebhookContent:
 @final
 @model
 class SignerWebhookContent:
-    """``SIGNER`` events: a signer was created or received inputs."""
+    """``SIGNER`` events: a signer was created or received inputs.
+
+    ``auth_secret`` (wire ``authSecret``): the secret of a signer created for an embedded
+    profile, sent with ``CREATED``; a credential, left out of ``repr``.
+    """
 
     app_id: str
     app_env: AppEnv
     signer_id: str
     signer_external_id: str | None = None
     inputs_added: tuple[SignerInputRef, ...] = ()
+    auth_secret: str | None = attrs.field(default=None, repr=False)
 
 
 @final

@@ -36,6 +36,8 @@ BASE_URL: Final = "https://fake.ignisign.invalid"
 """The base URL of in-process clients (``.invalid`` never resolves: nothing can leak out)."""
 
 ArtifactKind = Literal["signature-proof", "asic", "xades", "original"]
+AppAction = Literal["SETTINGS_UPDATED", "MEMBERSHIP_UPDATED", "ARCHIVED"]
+_APP_ACTIONS: Final = ("SETTINGS_UPDATED", "MEMBERSHIP_UPDATED", "ARCHIVED")
 _CONTENT_TYPES: Final = {
     "signature-proof": "application/pdf",
     "asic": ASIC_MIME,
@@ -300,6 +302,22 @@ class FakeIgnisign:
             sr = self._state.request(signature_request_id)
             _transitions.expire(self._state, sr)
             return sr.status
+
+    def emit_app_event(self, action: AppAction, *, user_id: str | None = None) -> None:
+        """Emit an ``APP`` event as the platform does after a change made in its console.
+
+        ``action`` is ``"SETTINGS_UPDATED"``, ``"MEMBERSHIP_UPDATED"`` or ``"ARCHIVED"``
+        (reference 8.7); the content carries ``userId`` when given::
+
+            fake.emit_app_event("SETTINGS_UPDATED", user_id="64b0c0ffee0000000000000a")
+        """
+        if action not in _APP_ACTIONS:
+            raise ValueError(f"action must be one of {', '.join(_APP_ACTIONS)}, got {action!r}")
+        if user_id is not None and not isinstance(user_id, str):
+            raise TypeError("user_id must be a string or None")
+        content = {} if user_id is None else {"userId": user_id}
+        with self._state.lock:
+            self._state.hub.emit("APP", action, content)
 
     def provide_requested_document(
         self,

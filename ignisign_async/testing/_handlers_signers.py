@@ -3,8 +3,9 @@
 A signer is created ``CREATED`` with the inputs its profile needs (else 400
 ``SIGNER_CREATION__INPUT_FIELD_MISSING``); it becomes ``PENDING`` when a request it is in is
 launched, ``ACTIVE`` once it signed, ``BLOCKED`` when revoked. Updates may add inputs, not
-change them. Creation emits ``SIGNER``/``CREATED``; an update that adds inputs,
-``SIGNER``/``INPUTS_ADDED``.
+change them. Creation emits ``SIGNER``/``CREATED`` (with the signer's ``authSecret`` when its
+profile is embedded: the vendor's docs send the secret "by webhook mechanism and in the response");
+an update that adds inputs, ``SIGNER``/``INPUTS_ADDED``.
 """
 
 from __future__ import annotations
@@ -106,8 +107,12 @@ def create_signer(call: Call) -> object:
         auth_secret=secrets.token_urlsafe(24),
     )
     state.signers[signer.id] = signer
-    state.hub.emit("SIGNER", "CREATED", _signer_content(state, signer))
-    return _creation_answer(signer, with_secret=profile is not None and profile.embedded)
+    embedded = profile is not None and profile.embedded
+    content = _signer_content(state, signer)
+    if embedded and signer.auth_secret is not None:
+        content["authSecret"] = signer.auth_secret  # the docs: "sent to the application by Webhook"
+    state.hub.emit("SIGNER", "CREATED", content)
+    return _creation_answer(signer, with_secret=embedded)
 
 
 @routes.put(f"{E}/signers/{{signerId}}", body=SIGNER_UPDATE)
