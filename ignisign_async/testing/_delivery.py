@@ -93,7 +93,10 @@ class Chaos:
         seed: int | None,
     ) -> Chaos:
         """Check the arguments of ``fake.webhook_chaos`` and build the chaos they describe."""
-        low, high = (0.0, delay) if isinstance(delay, (int, float)) else tuple(delay)
+        pair = (0.0, delay) if isinstance(delay, (int, float)) else tuple(delay)
+        if len(pair) != 2:
+            raise ValueError(f"delay must be seconds >= 0 or a (low, high) pair, got {delay!r}")
+        low, high = pair
         for value in (low, high):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError(f"delay must be seconds >= 0 or a (low, high) pair, got {delay!r}")

@@ -29,6 +29,7 @@ from ._schema import (
     ListOf,
     MongoId,
     Nested,
+    Number,
     Schema,
     Sha256,
     Str,
@@ -181,6 +182,16 @@ WEBHOOK_ENDPOINT = Schema(
     "IgnisignWebhook_EndpointDto",
     {"url": Url(loopback=True), "description": Str()},
     required=("url",),
+)
+
+# The emulator's own control bodies (``/_fake/webhooks/...``), not the vendor's.
+RETRIES = Schema(
+    "webhook retry policy",
+    {"attempts": Int(minimum=1), "firstDelay": Number(), "factor": Number(), "maxDelay": Number()},
+)
+CHAOS = Schema(
+    "webhook chaos",
+    {"delay": AnyValue(), "duplicate": Number(), "reorder": Bool(), "seed": Int()},
 )
 
 PAGE_QUERY = Schema("page query", {"page": Int(minimum=1)})

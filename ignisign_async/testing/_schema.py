@@ -38,6 +38,7 @@ __all__ = [
     "ListOf",
     "MongoId",
     "Nested",
+    "Number",
     "Phone",
     "Schema",
     "Sha256",
@@ -208,6 +209,15 @@ class Int(Kind):
         if not re.fullmatch(r"-?\d{1,9}", raw):
             raise Invalid("must be an integer number")
         return self.check(int(raw))
+
+
+class Number(Kind):
+    label = "a number"
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise Invalid("must be a number")
+        return value
 
 
 class Enum(Kind):

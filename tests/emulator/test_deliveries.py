@@ -337,3 +337,21 @@ async def test_served_deliveries_come_after_the_answer(
     (body,) = app.bodies
     assert (body["topic"], body["action"]) == ("SIGNER", "CREATED")
     assert body["content"]["signerId"] == signer.signer_id
+
+
+async def test_control_endpoints_set_retries_and_chaos(fake: FakeIgnisign, raw: Raw) -> None:
+    endpoint = Endpoint(statuses=[500])
+    fake.webhook_sender = endpoint
+    await raw.ok("POST", "/_fake/webhooks/retries", json={"attempts": 1})
+    await raw.ok("POST", "/_fake/webhooks/chaos", json={"duplicate": 1.0, "seed": 4})
+    await raw.ok("POST", "{E}/webhooks", json={"url": "https://app.example.com/h"})
+    await raw.draft()
+    assert await fake.deliver_pending() == 2  # duplicated, and the failure is not retried
+    assert await fake.deliver_pending() == 0
+    for body in ({"attempts": 0}, {"firstDelay": "soon"}, {"color": 1}):
+        await raw.error("POST", "/_fake/webhooks/retries", 400, "BODY_VALIDATION_FAILED", json=body)
+    for body in ({"delay": [1, 2, 3]}, {"delay": [2, 1]}, {"duplicate": 2}, {"reorder": "yes"}):
+        await raw.error("POST", "/_fake/webhooks/chaos", 400, "BODY_VALIDATION_FAILED", json=body)
+    await raw.ok("POST", "/_fake/webhooks/chaos", json={})
+    await raw.draft()
+    assert await fake.deliver_pending() == 1
