@@ -237,11 +237,7 @@ class SignatureRequestWebhookContent:
 @final
 @model
 class SignerWebhookContent:
-    """``SIGNER`` events: a signer was created or received inputs.
-
-    ``auth_secret`` (wire ``authSecret``): the secret of a signer created for an embedded
-    profile, sent with ``CREATED``; a credential, left out of ``repr``.
-    """
+    """``SIGNER`` events: created (an embedded signer's ``auth_secret`` too), or inputs added."""
 
     app_id: str
     app_env: AppEnv

@@ -290,19 +290,15 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
 
 @pytest.fixture
 def served() -> Iterator[dict[str, str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ignisign_async.testing", "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        assert process.stdout.readline().startswith("FakeIgnisign serving on")
-        yield dict(process.stdout.readline().strip().split("=", 1) for _ in range(4))
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    command = [sys.executable, "-m", "ignisign_async.testing", "serve", "--port", "0"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            assert process.stdout.readline().startswith("FakeIgnisign serving on")
+            yield dict(process.stdout.readline().strip().split("=", 1) for _ in range(4))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 async def test_served_deliveries_come_after_the_answer(
@@ -355,3 +351,31 @@ async def test_control_endpoints_set_retries_and_chaos(fake: FakeIgnisign, raw: 
     await raw.ok("POST", "/_fake/webhooks/chaos", json={})
     await raw.draft()
     assert await fake.deliver_pending() == 1
+
+
+def test_sync_code_steps_deliveries_with_anyio_run() -> None:
+    fake = FakeIgnisign()
+    bodies: list[dict[str, Any]] = []
+
+    async def sender(url: str, body: bytes) -> int:
+        await anyio.sleep(0)  # a real endpoint suspends: the sync call's loop has stopped by then
+        bodies.append(json.loads(body))
+        return 200
+
+    fake.webhook_sender = sender
+    with fake.sync_client() as client:
+        client.webhooks.create(url="https://app.example.com/h")
+        signer = client.signers.create(
+            signature_profile_id=fake.default_signature_profile_id,
+            first_name="A",
+            last_name="B",
+            email="a@example.com",
+        )
+        anyio.run(fake.deliver_pending)
+        client.signature_requests.init(fake.default_signature_profile_id)
+        anyio.run(fake.deliver_pending)
+    assert [(b["topic"], b["action"]) for b in bodies] == [
+        ("SIGNER", "CREATED"),
+        ("SIGNATURE_REQUEST", "INITIALIZED"),
+    ]
+    assert bodies[0]["content"]["signerId"] == signer.signer_id
