@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from ignisign_async import AsyncIgnisign
@@ -358,7 +359,7 @@ def test_sync_code_steps_deliveries_with_anyio_run() -> None:
     bodies: list[dict[str, Any]] = []
 
     async def sender(url: str, body: bytes) -> int:
-        await anyio.sleep(0)  # a real endpoint suspends: the sync call's loop has stopped by then
+        await anyio.lowlevel.checkpoint()  # a real endpoint suspends (the sync call has ended)
         bodies.append(json.loads(body))
         return 200
 
