@@ -127,6 +127,24 @@ async def test_retry_after_http_date_is_honoured(
     assert 17 <= slept[0] <= 21
 
 
+@pytest.mark.parametrize("value", ["0", "-5", "past-date"])
+async def test_retry_after_of_zero_negative_or_past_falls_back_to_the_backoff(
+    api: ScriptedAPI,
+    make_client: Callable[..., AsyncIgnisign],
+    monkeypatch: pytest.MonkeyPatch,
+    virtual_clock: VirtualClock,
+    value: str,
+) -> None:
+    monkeypatch.setattr(RetryPolicy, "backoff", lambda self, index: 0.25 * (index + 1))
+    if value == "past-date":
+        value = email.utils.formatdate(time.time() - 30, usegmt=True)
+    api.script(*[httpx.Response(503, headers={"Retry-After": value}) for _ in range(2)], ok())
+    async with virtual_clock.install(make_client()) as client:
+        await client.signature_profiles.list()
+    assert virtual_clock.sleeps == [0.25, 0.5]  # the backoff, not an instant retry
+    assert len(api.requests) == 3
+
+
 async def test_retry_after_above_cap_raises_without_sleeping(
     api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], monkeypatch: pytest.MonkeyPatch
 ) -> None:
