@@ -1,4 +1,6 @@
-"""Figures against hostile servers: peak memory, auth requests, seconds (``python -m benchmarks.hostile``).
+"""Figures against hostile servers: peak memory, auth requests, seconds.
+
+Run with ``python -m benchmarks.hostile``.
 
 Each scenario runs in a fresh interpreter (so that peak RSS is its own) against a
 :class:`~benchmarks._hostile.HostileServer` on 127.0.0.1, and prints one line; ``--json`` prints
@@ -102,31 +104,33 @@ async def _outage(**options: Any) -> dict[str, Any]:
 def _sync_outage() -> dict[str, Any]:
     from ignisign_async import Ignisign
 
-    with HostileServer(auth="outage") as server:
-        with Ignisign(
+    with (
+        HostileServer(auth="outage") as server,
+        Ignisign(
             app_id=APP_ID,
             app_env=APP_ENV,
             secret=SECRET,
             base_url=server.url,
             max_retries=2,
             deadline=3,
-        ) as client:
-            outcomes: list[str] = []
+        ) as client,
+    ):
+        outcomes: list[str] = []
 
-            def one() -> None:
-                try:
-                    client.signature_profiles.list()
-                    outcomes.append("ok")
-                except Exception as exc:
-                    outcomes.append(type(exc).__name__)
+        def one() -> None:
+            try:
+                client.signature_profiles.list()
+                outcomes.append("ok")
+            except Exception as exc:
+                outcomes.append(type(exc).__name__)
 
-            started = time.perf_counter()
-            threads = [threading.Thread(target=one) for _ in range(16)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        threads = [threading.Thread(target=one) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - started
     return {
         "auth_requests": server.auth_requests,
         "seconds": round(seconds, 2),

@@ -9,13 +9,13 @@ exceptions.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import attrs
 import httpx
 
+from ._answers import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes
 from ._auth import TokenManager, TokenSource
 from ._config import (
     APP_ENVS,
@@ -73,6 +73,8 @@ class AsyncIgnisign:
 
     ``transport`` plugs in any ``httpx.AsyncBaseTransport`` (the emulator is one);
     ``http_client`` hands over a whole ``httpx.AsyncClient`` that stays the caller's to close.
+    ``max_response_bytes`` (default 64 MiB, ``None``: no cap) caps the decoded body of every
+    answer but downloads; a larger one raises :class:`~ignisign_async.APIResponseValidationError`.
     """
 
     applications: Applications
@@ -96,13 +98,16 @@ class AsyncIgnisign:
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         _tokens: TokenSourceFactory | None = None,
     ) -> None:
         identity = resolve_identity(app_id, app_env, secret, base_url)
+        del secret  # the identity holds it, masked
         if transport is not None and http_client is not None:
             raise ValueError("pass transport or http_client, not both")
         check_max_retries(max_retries)
         check_deadline(deadline)
+        check_max_response_bytes(max_response_bytes)
         timeout_ = coerce_timeout(timeout)
         enforces = transport_enforces(transport, own_client=http_client is None)
         if http_client is None:
@@ -123,6 +128,7 @@ class AsyncIgnisign:
             retry=RetryPolicy(max_retries=max_retries),
             deadline=deadline,
             attempt_limit=attempt_limit(timeout_, transport_enforces=enforces),
+            max_response_bytes=max_response_bytes,
         )
         self._identity = identity
         self._shared = shared
@@ -165,6 +171,11 @@ class AsyncIgnisign:
         return self._pipeline.options.deadline
 
     @property
+    def max_response_bytes(self) -> int | None:
+        """The cap on the (decoded) body of an answer, downloads aside, or ``None``."""
+        return self._pipeline.options.max_response_bytes
+
+    @property
     def state(self) -> ClientState:
         """``OPEN`` until :meth:`aclose`, then ``CLOSED``."""
         return self._shared.state
@@ -204,6 +215,7 @@ class AsyncIgnisign:
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
+        max_response_bytes: int | NotGiven | None = NOT_GIVEN,
     ) -> AsyncIgnisign:
         """A copy with other settings that shares this client's pool and token::
 
@@ -221,6 +233,9 @@ class AsyncIgnisign:
         if not isinstance(deadline, NotGiven):
             check_deadline(deadline)
             options = attrs.evolve(options, deadline=deadline)
+        if not isinstance(max_response_bytes, NotGiven):
+            cap = check_max_response_bytes(max_response_bytes)
+            options = attrs.evolve(options, max_response_bytes=cap)
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone._pipeline = Pipeline(self._identity, options, self._shared)
@@ -314,9 +329,3 @@ class AsyncIgnisign:
         return await self._pipeline.request(
             route, *ids, json=json, params=params, body=body, cast=cast
         )
-
-    def _stream(
-        self, route: Route, *ids: object, params: Mapping[str, object] | None = None
-    ) -> AbstractAsyncContextManager[httpx.Response]:
-        """Send one operation and yield its response with the body not yet read."""
-        return self._pipeline.stream(route, *ids, params=params)

@@ -20,7 +20,9 @@ import anyio
 import attrs
 import httpx
 
+from ._decoding import ACCEPT_ENCODING
 from ._retry import RetryPolicy
+from ._secrets import Secret
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -70,7 +72,7 @@ class Identity:
 
     app_id: str
     app_env: str
-    secret: str = attrs.field(repr=False)
+    secret: Secret = attrs.field(repr=False)
     base_url: str
 
 
@@ -95,7 +97,7 @@ def resolve_identity(
         raise ValueError(f"app_env must be one of {', '.join(APP_ENVS)}, got {app_env!r}")
     assert isinstance(app_env, str)
     return Identity(
-        app_id=app_id, app_env=app_env, secret=secret, base_url=validate_base_url(base_url)
+        app_id=app_id, app_env=app_env, secret=Secret(secret), base_url=validate_base_url(base_url)
     )
 
 
@@ -148,15 +150,26 @@ def check_deadline(deadline: object) -> None:
 
 
 def attempt_limit(timeout: httpx.Timeout, *, transport_enforces: bool) -> float:
-    """The SDK's own bound on one attempt, where httpx enforces none (``inf``: no bound).
+    """The SDK's own bound on one attempt of an upload or of a download's head (``inf``: none).
 
     Over a socket httpx bounds every phase (connect, pool, write, each read) itself, so the SDK
     adds nothing -- an upload's total time grows with its size and must not be cut. In-process
     transports get no timeout from httpx: there the wait for the answer is bounded by the read
     timeout. A ``deadline`` bounds every call on top, whatever the transport.
     """
+    if transport_enforces:
+        return math.inf
+    return whole_attempt(timeout)
+
+
+def whole_attempt(timeout: httpx.Timeout) -> float:
+    """The bound on one whole attempt of a JSON call, answer read included (``inf``: none).
+
+    A server trickling its answer a byte at a time never trips a per-read timeout: the attempt
+    as a whole is bounded by the read timeout (or the longest phase timeout set).
+    """
     phases = [t for t in (timeout.connect, timeout.pool, timeout.read, timeout.write) if t]
-    if transport_enforces or not phases:
+    if not phases:
         return math.inf
     return timeout.read or max(phases)
 
@@ -180,13 +193,16 @@ class Options:
     retry: RetryPolicy
     deadline: float | None
     attempt_limit: float
+    max_response_bytes: int | None
+    whole_attempt: float = attrs.field(init=False)
     extensions: dict[str, Any] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "extensions", {"timeout": self.timeout.as_dict()})
+        object.__setattr__(self, "whole_attempt", whole_attempt(self.timeout))
 
     def evolve_timeout(self, timeout: httpx.Timeout, *, transport_enforces: bool) -> Options:
-        """A copy with another per-attempt timeout (and the attempt bound that follows)."""
+        """A copy with another per-attempt timeout (and the attempt bounds that follow)."""
         limit = attempt_limit(timeout, transport_enforces=transport_enforces)
         return attrs.evolve(self, timeout=timeout, attempt_limit=limit)
 
@@ -241,7 +257,11 @@ class Shared:
 
 def base_headers(default_headers: Mapping[str, str] | None) -> dict[str, str]:
     """The headers of every request: ``Accept``, ``User-Agent`` and the caller's defaults."""
-    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    headers = {
+        "Accept": "application/json",
+        "Accept-Encoding": ACCEPT_ENCODING,
+        "User-Agent": USER_AGENT,
+    }
     if default_headers:
         headers.update(default_headers)
     return headers

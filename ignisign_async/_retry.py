@@ -116,10 +116,9 @@ class RetryPolicy:
             return None
         if retry_after is not None and retry_after > self.max_retry_after:
             return None
-        if retry_after is not None and retry_after > 0:
-            wait = retry_after
-        else:  # none, 0, negative or a past date: the backoff (a server cannot ask for a herd)
-            wait = self.backoff(retries)
+        # none, 0, negative or a past date: the backoff (never an instant retry)
+        counts = retry_after is not None and retry_after > 0
+        wait = retry_after if counts and retry_after is not None else self.backoff(retries)
         return wait if _fits(wait, time_left) else None
 
     def backoff(self, retry_index: int) -> float:

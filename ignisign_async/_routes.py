@@ -12,14 +12,18 @@ no id can change which endpoint is hit.
 
 from __future__ import annotations
 
+import enum
 import functools
 import re
+from collections.abc import Mapping
 from typing import Final, final
 from urllib.parse import quote
 
 import attrs
 
-__all__ = ["Route", "encode_segment"]
+from ._types import NOT_GIVEN
+
+__all__ = ["Route", "encode_query", "encode_segment"]
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z]+)\}")
 _CONTEXT_PARAMS: Final = frozenset({"appId", "appEnv"})
@@ -100,3 +104,21 @@ class Route:
 @functools.cache
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def encode_query(params: Mapping[str, object] | None) -> dict[str, str] | None:
+    """Query parameters as strings (``true``/``false``, enum values); ``None`` and ``NOT_GIVEN``
+    left out."""
+    if not params:
+        return None
+    out: dict[str, str] = {}
+    for key, value in params.items():
+        if value is None or value is NOT_GIVEN:
+            continue
+        if isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        elif isinstance(value, enum.Enum):
+            out[key] = str(value.value)
+        else:
+            out[key] = str(value)
+    return out or None

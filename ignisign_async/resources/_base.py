@@ -90,16 +90,23 @@ class Resource:
         )
 
     def _open_download(
-        self, route: Route, *ids: str
+        self, route: Route, *ids: str, max_bytes: int | None
     ) -> AbstractAsyncContextManager[DownloadStream]:
         """A download of ``route``'s body, as a stream (see :func:`open_download`)."""
-        return open_download(self._pipeline, route, *ids)
+        return open_download(self._pipeline, route, *ids, max_bytes=max_bytes)
 
     async def _download(
-        self, route: Route, *ids: str, to: SaveTarget, progress: ProgressCallback | None
+        self,
+        route: Route,
+        *ids: str,
+        to: SaveTarget,
+        progress: ProgressCallback | None,
+        max_bytes: int | None,
     ) -> DownloadResult:
         """``route``'s body saved to ``to`` (see :func:`download`)."""
-        return await download(self._pipeline, route, *ids, to=to, progress=progress)
+        return await download(
+            self._pipeline, route, *ids, to=to, progress=progress, max_bytes=max_bytes
+        )
 
 
 def body(**fields: Any) -> dict[str, Any]:
