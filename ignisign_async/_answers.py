@@ -63,14 +63,14 @@ async def _decoded(response: httpx.Response) -> AsyncIterator[bytes]:
 
 async def read_body(
     response: httpx.Response, limit: int | None, *, keep_partial: bool = False
-) -> tuple[bytes, bool]:
+) -> tuple[bytes | bytearray, bool]:
     """The decoded body, at most ``limit`` bytes, and whether more was there (then dropped).
 
     The response is closed either way; a body left unread closes its connection. A body
     announced larger than ``limit`` is not read at all, unless ``keep_partial``: then its head is
     kept, and a failure midway keeps what arrived instead of raising.
     """
-    chunks: list[bytes] = []
+    body = bytearray()  # one buffer: no second copy when the body is whole
     size = 0
     try:
         announced = response.headers.get("Content-Length", "")
@@ -80,16 +80,16 @@ async def read_body(
             return b"", True
         async for piece in _decoded(response):
             if limit is not None and size + len(piece) > limit:
-                chunks.append(piece[: limit - size])
-                return b"".join(chunks), True
-            chunks.append(piece)
+                body += piece[: limit - size]
+                return bytes(body), True
+            body += piece
             size += len(piece)
     except (httpx.HTTPError, TimeoutError, ValueError):
         if not keep_partial:
             raise
     finally:
         await _close(response)
-    return b"".join(chunks), False
+    return body, False
 
 
 def too_large(limit: int, *, request: str) -> APIResponseValidationError:
@@ -106,7 +106,7 @@ def undecodable(exc: ValueError, *, request: str) -> APIResponseValidationError:
     return APIResponseValidationError(f"The answer cannot be decoded: {exc}", request=request)
 
 
-def parse_json(content: bytes, *, request: str, redact: Callable[[str], str]) -> Any:
+def parse_json(content: bytes | bytearray, *, request: str, redact: Callable[[str], str]) -> Any:
     """The JSON of an answer's body, or :class:`APIResponseValidationError` (with the head of
     the body, cleaned by ``redact``)."""
     try:
@@ -128,11 +128,14 @@ async def read_error(
 ) -> APIError:
     """The typed error of an error answer: the head of its body, read for at most ``within``
     seconds (the response closed), parsed, then cleaned of the secret and tokens everywhere."""
-    content, cut = b"", False
+    content: bytes | bytearray = b""
+    cut = False
     with anyio.move_on_after(within):
         content, cut = await read_body(response, MAX_ERROR_BODY, keep_partial=True)
     await _close(response)
-    error = api_error_from_response(response, content, request=request, retry_after=retry_after)
+    error = api_error_from_response(
+        response, bytes(content), request=request, retry_after=retry_after
+    )
     # A server may echo the Authorization header or the secret anywhere in its error body, even
     # JSON-escaped: everything is cleaned after parsing.
     error.message = redactor.text(error.message)

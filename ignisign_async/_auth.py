@@ -299,7 +299,7 @@ def auth_failure(exc: APIError) -> APIError:
     )
 
 
-def token_from_answer(content: bytes, *, request: str) -> str:
+def token_from_answer(content: bytes | bytearray, *, request: str) -> str:
     """The ``jwtToken`` of the auth endpoint's answer.
 
     Nothing of a bad answer is kept in the error (it may hold a token), nor in this frame.
@@ -313,7 +313,7 @@ def token_from_answer(content: bytes, *, request: str) -> str:
     return token
 
 
-def _jwt_of(content: bytes) -> str | None:
+def _jwt_of(content: bytes | bytearray) -> str | None:
     try:
         data = json.loads(content)
     except ValueError:

@@ -29,6 +29,7 @@ from ._config import (
     check_deadline,
     check_max_retries,
     coerce_timeout,
+    is_loopback,
     resolve_identity,
     transport_enforces,
 )
@@ -111,8 +112,12 @@ class AsyncIgnisign:
         timeout_ = coerce_timeout(timeout)
         enforces = transport_enforces(transport, own_client=http_client is None)
         if http_client is None:
+            # No environment proxy for this machine: HTTP_PROXY would see the secret in clear.
             http_client = httpx.AsyncClient(
-                transport=transport, timeout=timeout_, follow_redirects=False, trust_env=True
+                transport=transport,
+                timeout=timeout_,
+                follow_redirects=False,
+                trust_env=not is_loopback(identity.base_url),
             )
             owns = True
         else:

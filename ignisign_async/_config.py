@@ -90,6 +90,8 @@ def resolve_identity(
     base_url = _env("IGNISIGN_BASE_URL", base_url) or DEFAULT_BASE_URL
     if not isinstance(app_id, str) or not app_id.strip():
         raise ValueError("app_id is required (argument or IGNISIGN_APP_ID)")
+    if app_id in (".", "..") or len(app_id) > 1024 or not app_id.isprintable():
+        raise ValueError(f"app_id is not an application id: {app_id[:40]!r}")
     if not isinstance(secret, str) or not secret.strip():
         raise ValueError("secret is required (argument or IGNISIGN_APP_SECRET)")
     app_env = getattr(app_env, "value", app_env)
@@ -103,15 +105,30 @@ def resolve_identity(
 
 def validate_base_url(base_url: str) -> str:
     """An http(s) API root without its trailing slash; plain http only for a loopback host."""
-    url = httpx.URL(base_url)
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL:
+        raise ValueError("base_url is not a valid URL") from None
+    shown = str(url.copy_with(userinfo=b"")) if url.userinfo else base_url  # no password shown
     if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        raise ValueError(f"base_url must be an http(s) URL, got {shown!r}")
+    if url.query or url.fragment or "?" in base_url or "#" in base_url:
+        raise ValueError(f"base_url cannot have a query or a fragment, got {shown!r}")
     if url.scheme == "http" and not _is_local(url.host):
         raise ValueError(
             "base_url may use plain http only for localhost or 127.0.0.1; "
             f"use https for {url.host!r}"
         )
+    if url.userinfo:
+        raise ValueError("base_url must not carry a user name or password (user:pass@host)")
     return str(url).rstrip("/")
+
+
+def is_loopback(base_url: str) -> bool:
+    """Whether ``base_url`` names this machine (then no environment proxy is used for it)."""
+    return _is_local(httpx.URL(base_url).host)
 
 
 def _is_local(host: str) -> bool:

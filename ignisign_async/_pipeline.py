@@ -45,6 +45,7 @@ logger = logging.getLogger("ignisign_async")
 
 AUTH_ROUTE: Final = Route("POST", AUTH_PATH, idempotent=True, authenticated=False)
 _DEADLINE: Final = "The call's deadline was reached."
+Body = bytes | bytearray
 
 
 class Pipeline:
@@ -112,7 +113,7 @@ class Pipeline:
         return result
 
     def _structured(
-        self, content: bytes | None, cast: Any, request: str
+        self, content: Body | None, cast: Any, request: str
     ) -> tuple[Any, APIResponseValidationError | None]:
         """The answer as ``cast``, or the error (cleaned, unchained: its frames held the answer)."""
         if cast is None:
@@ -194,7 +195,7 @@ class Pipeline:
             deadline_at=None if deadline is None else self._shared.clock() + deadline,
         )
 
-    async def send(self, call: Call) -> bytes:
+    async def send(self, call: Call) -> Body:
         """Send ``call`` with its retries and 401 replays; the body of its 2xx answer."""
         _, content = await self._send(call)
         assert content is not None
@@ -205,7 +206,7 @@ class Pipeline:
         response, _ = await self._send(call)
         return response
 
-    async def _send(self, call: Call) -> tuple[httpx.Response, bytes | None]:
+    async def _send(self, call: Call) -> tuple[httpx.Response, Body | None]:
         shared = self._shared
         shared.check_open()
         replays = ReplayBook()
@@ -273,14 +274,14 @@ class Pipeline:
 
     async def _attempt(
         self, call: Call, token: Secret | None, attempt: int
-    ) -> tuple[httpx.Response, bytes | None] | BaseException:
+    ) -> tuple[httpx.Response, Body | None] | BaseException:
         """Send once, bounded in time: the response (with a 2xx JSON answer's body read through
         its cap), or the transport error (or timeout)."""
         limit = self._limit(call)
         request = build_request(call, token, self._shared, self._options)
         clock = self._shared.clock
         started = clock()
-        outcome: tuple[httpx.Response, bytes | None] | BaseException
+        outcome: tuple[httpx.Response, Body | None] | BaseException
         try:
             with anyio.fail_after(limit) if limit != math.inf else contextlib.nullcontext():
                 # Never follow a redirect, even with a caller's client that would: a 307/308
@@ -305,7 +306,7 @@ class Pipeline:
             )
         return outcome
 
-    async def _read(self, response: httpx.Response, call: Call) -> bytes:
+    async def _read(self, response: httpx.Response, call: Call) -> Body:
         """A 2xx answer's body, through ``max_response_bytes`` (over it: the connection drops)."""
         limit = self._options.max_response_bytes
         try:

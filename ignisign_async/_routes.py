@@ -28,6 +28,8 @@ __all__ = ["Route", "encode_query", "encode_segment"]
 _PLACEHOLDER = re.compile(r"\{([A-Za-z]+)\}")
 _CONTEXT_PARAMS: Final = frozenset({"appId", "appEnv"})
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+MAX_SEGMENT: Final = 1024
+"""The longest id put in a path (ids are 24 hex characters; a URL has a length limit)."""
 
 
 def encode_segment(value: object, *, name: str) -> str:
@@ -42,6 +44,8 @@ def encode_segment(value: object, *, name: str) -> str:
         raise ValueError(f"{name} must be a non-empty string")
     if value in (".", ".."):
         raise ValueError(f"{name} cannot be {value!r}")
+    if len(value) > MAX_SEGMENT:
+        raise ValueError(f"{name} is {len(value)} characters long; at most {MAX_SEGMENT} are sent")
     return quote(value, safe="")
 
 
@@ -93,7 +97,7 @@ class Route:
             if index % 2 == 0:
                 out.append(piece)
             elif piece == "appId":
-                out.append(quote(app_id, safe=""))
+                out.append(encode_segment(app_id, name="app_id"))
             elif piece == "appEnv":
                 out.append(app_env)
             else:

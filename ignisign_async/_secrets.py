@@ -17,6 +17,14 @@ from ._errors import redact_tokens
 __all__ = ["MASK", "Redactor", "Secret"]
 
 MASK: Final = "[redacted]"
+SENSITIVE_KEYS: Final = frozenset(
+    {"secret", "authsecret", "jwttoken", "token", "signatureprooftoken", "password"}
+)
+"""Keys whose values a cleaned JSON body never shows (a signer's ``authSecret``, a JWT)."""
+
+
+def _sensitive(key: object) -> bool:
+    return isinstance(key, str) and key.replace("_", "").lower() in SENSITIVE_KEYS
 
 
 @final
@@ -71,7 +79,9 @@ class Redactor:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, Mapping):
-            return {self.value(k): self.value(v) for k, v in value.items()}
+            return {
+                self.value(k): MASK if _sensitive(k) else self.value(v) for k, v in value.items()
+            }
         if isinstance(value, (list, tuple)):
             return [self.value(item) for item in value]
         return value

@@ -86,7 +86,7 @@ class WebhookASGIApp:
         if declared is not None:
             if not declared.strip().isdigit():
                 return 400, _error("BAD_REQUEST", "Invalid Content-Length"), []
-            if int(declared) > self.max_body_size:
+            if len(declared.strip()) > 18 or int(declared) > self.max_body_size:
                 return too_large
         chunks: list[bytes] = []
         size = 0
