@@ -13,8 +13,10 @@ The reliability suite (``-m slow``) and ``python -m benchmarks.hostile`` (the fi
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import json
+import math
 import socket
 import threading
 import time
@@ -28,8 +30,10 @@ __all__ = [
     "APP_ID",
     "SECRET",
     "HostileServer",
+    "Request",
     "gzip_bomb",
     "huge",
+    "json_answer",
     "jwt",
     "trickle",
 ]
@@ -40,8 +44,19 @@ SECRET: Final = "sk_development_hostile_0123456789abcdef"
 AUTH_PATH: Final = "/v3/auth/app-api"
 _CHUNK: Final = b" " * (1 << 20)
 
-Answer = Callable[[socket.socket, str], None]
-"""Writes a whole answer (status line, headers, body) for a request path to the socket."""
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """What a hostile server read of a request."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+Answer = Callable[[socket.socket, Request], None]
+"""Writes a whole answer (status line, headers, body) for a request to the socket."""
 
 
 def jwt(*, exp: float | None, iat: float | None = None, nonce: int = 0) -> str:
@@ -67,7 +82,7 @@ def _head(status: int, headers: dict[str, str]) -> bytes:
 def huge(size: int, *, status: int = 200) -> Answer:
     """``size`` bytes of JSON-ish body (blanks), announced with ``Content-Length``."""
 
-    def answer(sock: socket.socket, path: str) -> None:
+    def answer(sock: socket.socket, request: Request) -> None:
         sock.sendall(
             _head(status, {"Content-Type": "application/json", "Content-Length": str(size)})
         )
@@ -76,6 +91,17 @@ def huge(size: int, *, status: int = 200) -> Answer:
             piece = _CHUNK[: min(len(_CHUNK), size - sent)]
             sock.sendall(piece)
             sent += len(piece)
+
+    return answer
+
+
+def json_answer(status: int, make: Callable[[Request], object]) -> Answer:
+    """A JSON answer built from the request (``make`` may echo its headers)."""
+
+    def answer(sock: socket.socket, request: Request) -> None:
+        body = json.dumps(make(request)).encode()
+        headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
+        sock.sendall(_head(status, headers) + body)
 
     return answer
 
@@ -95,7 +121,7 @@ def gzip_bomb(size: int, *, status: int = 200, content_type: str = "application/
     """A gzip body that inflates to ``size`` bytes (about 1/1000 of it on the wire)."""
     body = _bomb(size)
 
-    def answer(sock: socket.socket, path: str) -> None:
+    def answer(sock: socket.socket, request: Request) -> None:
         headers = {
             "Content-Type": content_type,
             "Content-Encoding": "gzip",
@@ -109,7 +135,7 @@ def gzip_bomb(size: int, *, status: int = 200, content_type: str = "application/
 def trickle(size: int, *, every: float, content_type: str = "application/json") -> Answer:
     """``size`` bytes announced, sent one byte every ``every`` seconds."""
 
-    def answer(sock: socket.socket, path: str) -> None:
+    def answer(sock: socket.socket, request: Request) -> None:
         sock.sendall(_head(200, {"Content-Type": content_type, "Content-Length": str(size)}))
         for _ in range(size):
             time.sleep(every)
@@ -119,11 +145,13 @@ def trickle(size: int, *, every: float, content_type: str = "application/json") 
 
 
 class HostileServer:
-    """A raw HTTP/1.1 server in a thread; ``auth`` is ``"ok"``, ``"outage"`` or ``"skewed"``.
+    """A raw HTTP/1.1 server in a thread, answering the auth endpoint as ``auth`` says.
 
-    ``"outage"``: the auth endpoint answers 503 after ``outage_delay`` seconds. ``"skewed"``: the
-    token's ``exp`` is an hour in the past with ``iat`` two hours back (a client clock ahead of
-    the server's: the token lives an hour). ``auth_requests`` and ``requests`` count what came.
+    ``"ok"``: a JWT living ``token_lifetime``; ``"outage"``: 503 after ``outage_delay`` seconds;
+    ``"skewed"``: ``exp`` an hour in the past with ``iat`` two hours back (a client clock ahead of
+    the server's: the token lives an hour); ``"nan"``: ``exp`` is NaN; ``"text"``: a non-JSON
+    answer quoting a JWT; ``"crlf"``: a token with CR/LF in it. ``auth_requests``, ``requests``
+    and ``completed`` (answers written whole) count what happened; ``received`` keeps requests.
     """
 
     def __init__(
@@ -140,6 +168,8 @@ class HostileServer:
         self.token_lifetime = token_lifetime
         self.auth_requests = 0
         self.requests = 0
+        self.completed = 0
+        self.received: list[Request] = []
         self._lock = threading.Lock()
         self._sock = socket.create_server(("127.0.0.1", 0))
         self._sock.settimeout(0.2)
@@ -178,15 +208,19 @@ class HostileServer:
     def _handle(self, conn: socket.socket) -> None:
         with conn:
             try:
-                path = _read_request(conn)
-                if path is None:
+                request = _read_request(conn)
+                if request is None:
                     return
-                if path == AUTH_PATH:
+                with self._lock:
+                    self.received.append(request)
+                if request.path == AUTH_PATH:
                     self._answer_auth(conn)
                 else:
                     with self._lock:
                         self.requests += 1
-                    self.answer(conn, path)
+                    self.answer(conn, request)
+                with self._lock:
+                    self.completed += 1
             except OSError:
                 pass  # the client hung up: what hostile servers are for
 
@@ -198,18 +232,27 @@ class HostileServer:
             time.sleep(self.outage_delay)
             conn.sendall(_head(503, {"Content-Length": "0"}))
             return
+        if self.auth == "hang":
+            time.sleep(self.outage_delay)
+            return
         now = time.time()
         if self.auth == "skewed":
             token = jwt(exp=now - 3600, iat=now - 7200, nonce=number)
+        elif self.auth == "nan":
+            token = jwt(exp=math.nan, nonce=number)
         else:
             token = jwt(exp=now + self.token_lifetime, iat=now, nonce=number)
+        if self.auth == "crlf":
+            token += "\r\nX-Injected: 1"
         body = json.dumps({"jwtToken": token}).encode()
+        if self.auth == "text":
+            body = f"<html>maintenance {token}</html>".encode()
         headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
         conn.sendall(_head(200, headers) + body)
 
 
-def _read_request(conn: socket.socket) -> str | None:
-    """Read one request (head and body); its path, or ``None`` if the client went away."""
+def _read_request(conn: socket.socket) -> Request | None:
+    """Read one request (head and body), or ``None`` if the client went away."""
     data = b""
     while b"\r\n\r\n" not in data:
         more = conn.recv(65536)
@@ -218,14 +261,15 @@ def _read_request(conn: socket.socket) -> str | None:
         data += more
     head, _, rest = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
-    length = 0
+    headers: dict[str, str] = {}
     for line in lines[1:]:
         name, _, value = line.partition(":")
-        if name.strip().lower() == "content-length":
-            length = int(value.strip())
+        headers[name.strip().lower()] = value.strip()
+    length = int(headers.get("content-length", "0") or 0)
     while len(rest) < length:
         more = conn.recv(65536)
         if not more:
             return None
         rest += more
-    return lines[0].split(" ")[1].split("?")[0]
+    method, target = lines[0].split(" ")[:2]
+    return Request(method=method, path=target.split("?")[0], headers=headers, body=rest)
