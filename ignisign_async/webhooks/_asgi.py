@@ -84,9 +84,9 @@ class WebhookASGIApp:
         too_large: _Answer = 413, _error("PAYLOAD_TOO_LARGE", limit), []
         declared = headers.get(b"content-length")
         if declared is not None:
-            if not declared.strip().isdigit():
+            if not declared.strip().isdigit() or len(declared.strip()) > 18:
                 return 400, _error("BAD_REQUEST", "Invalid Content-Length"), []
-            if len(declared.strip()) > 18 or int(declared) > self.max_body_size:
+            if int(declared) > self.max_body_size:
                 return too_large
         chunks: list[bytes] = []
         size = 0
