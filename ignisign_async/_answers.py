@@ -19,6 +19,7 @@ import httpx
 
 from ._decoding import Decoder
 from ._errors import APIError, APIResponseValidationError, api_error_from_response
+from ._headers import parse_length
 from ._secrets import Redactor
 
 __all__ = [
@@ -70,14 +71,37 @@ async def read_body(
     announced larger than ``limit`` is not read at all, unless ``keep_partial``: then its head is
     kept, and a failure midway keeps what arrived instead of raising.
     """
+    headers = response.headers
+    encoding = headers.get("content-encoding")
+    announced = headers.get("content-length")
+    if (encoding is None or encoding.strip().lower() == "identity") and announced is not None:
+        size = parse_length(announced)
+        if size is not None and (limit is None or size <= limit):
+            return await _read_announced(response, keep_partial=keep_partial), False
+        if size is not None and not keep_partial:
+            await response.aclose()
+            return b"", True
+    return await _read_capped(response, limit, keep_partial=keep_partial)
+
+
+async def _read_announced(response: httpx.Response, *, keep_partial: bool) -> bytes:
+    """A plain body of announced size within the cap (the framing bounds what is read)."""
+    try:
+        return await response.aread()
+    except (httpx.HTTPError, TimeoutError):
+        if not keep_partial:
+            raise
+        return b""
+    finally:
+        await response.aclose()
+
+
+async def _read_capped(
+    response: httpx.Response, limit: int | None, *, keep_partial: bool
+) -> tuple[bytes | bytearray, bool]:
     body = bytearray()  # one buffer: no second copy when the body is whole
     size = 0
     try:
-        announced = response.headers.get("Content-Length", "")
-        encoded = response.headers.get("Content-Encoding", "identity").strip().lower()
-        known = encoded == "identity" and announced.isdigit()
-        if limit is not None and not keep_partial and known and int(announced) > limit:
-            return b"", True
         async for piece in _decoded(response):
             if limit is not None and size + len(piece) > limit:
                 body += piece[: limit - size]
@@ -88,7 +112,7 @@ async def read_body(
         if not keep_partial:
             raise
     finally:
-        await _close(response)
+        await response.aclose()
     return body, False
 
 
@@ -150,5 +174,4 @@ async def read_error(
 
 
 async def _close(response: httpx.Response) -> None:
-    with anyio.CancelScope(shield=True):
-        await response.aclose()
+    await response.aclose()  # httpcore shields the release of the connection itself

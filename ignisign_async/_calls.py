@@ -55,21 +55,23 @@ class Streamed:
 def build_request(
     call: Call, token: Secret | None, shared: Shared, options: Options
 ) -> httpx.Request:
-    """A fresh request for one attempt: headers, token, body."""
-    headers = httpx.Headers(shared.base_headers)  # its repr masks Authorization
-    if token is not None:
-        headers["Authorization"] = "Bearer " + token.reveal()
+    """A fresh request for one attempt: headers, body, then the token.
+
+    The token goes straight into the request's ``httpx.Headers`` (whose repr masks it): no
+    plain mapping ever holds it.
+    """
+    headers = shared.base_headers
     content: bytes | AsyncIterable[bytes] | None = call.content
     if call.body is not None:
         extra, content = call.body()
-        headers.update(extra)
+        headers = {**headers, **extra}
     elif content is not None:
-        headers["Content-Type"] = "application/json"
+        headers = shared.json_headers
     method = call.route.method
     if shared.owns_http:
         # Our own client has no defaults to merge: build the request directly (half the
         # cost of build_request), with the timeouts httpx's transports read.
-        return httpx.Request(
+        request = httpx.Request(
             method,
             call.url,
             params=call.params,
@@ -77,12 +79,15 @@ def build_request(
             content=content,
             extensions=dict(options.extensions),
         )
-    # a caller's client: keep its headers, cookies and settings
-    return shared.http.build_request(
-        method,
-        call.url,
-        params=call.params,
-        headers=headers,
-        content=content,
-        timeout=options.timeout,
-    )
+    else:  # a caller's client: keep its headers, cookies and settings
+        request = shared.http.build_request(
+            method,
+            call.url,
+            params=call.params,
+            headers=headers,
+            content=content,
+            timeout=options.timeout,
+        )
+    if token is not None:
+        request.headers["Authorization"] = "Bearer " + token.reveal()
+    return request

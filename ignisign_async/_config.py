@@ -236,6 +236,7 @@ class Shared:
         "base_headers",
         "clock",
         "http",
+        "json_headers",
         "owns_http",
         "sleep",
         "state",
@@ -256,6 +257,7 @@ class Shared:
         self.state = ClientState.OPEN
         self.auth: TokenSource | None = None
         self.base_headers: dict[str, str] = dict(base_headers)
+        self.json_headers = {**self.base_headers, "Content-Type": "application/json"}
         self.clock: Callable[[], float] = time.monotonic
         self.sleep: Callable[[float], Awaitable[None]] = anyio.sleep
 
