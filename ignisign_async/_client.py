@@ -225,6 +225,7 @@ class AsyncIgnisign:
         """A copy with other settings that shares this client's pool and token::
 
         patient = client.with_options(timeout=120, max_retries=5, deadline=300)
+        roomy = client.with_options(max_response_bytes=256 << 20)
         """
         options = self._pipeline.options
         if not isinstance(timeout, NotGiven):

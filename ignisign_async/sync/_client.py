@@ -144,6 +144,7 @@ class Ignisign(ClientTwin):
         """A copy with other settings that shares this client's pool and token::
 
         patient = client.with_options(timeout=120, max_retries=5, deadline=300)
+        roomy = client.with_options(max_response_bytes=256 << 20)
         """
         return self._derive(
             lambda c: c.with_options(
