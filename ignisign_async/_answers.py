@@ -104,6 +104,8 @@ async def _read_capped(
     try:
         async for piece in _decoded(response):
             if limit is not None and size + len(piece) > limit:
+                if not keep_partial:
+                    return b"", True  # refused: nothing of it is needed
                 body += piece[: limit - size]
                 return bytes(body), True
             body += piece
