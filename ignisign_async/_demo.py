@@ -28,8 +28,10 @@ from .models.enums import (
 )
 
 if TYPE_CHECKING:
+    from .models.documents import Document
     from .models.signature_profiles import SignatureProfile
     from .models.signature_requests import SignatureRequestContext
+    from .models.signers import SignerCreated
     from .testing import FakeIgnisign
     from .webhooks import WebhookEvent
 
@@ -113,62 +115,16 @@ async def run(
     stream: TextIO,
 ) -> int:
     """The workflow; returns the process exit code."""
-    events: list[WebhookEvent] = []
-    router = client.webhook_router()
-
-    @router.on(None)
-    async def record(event: WebhookEvent) -> None:
-        events.append(event)
-
-    if fake is not None:
-        from .testing import asgi_sender
-
-        fake.webhook_sender = asgi_sender(router.asgi())
-        await client.webhooks.create(
-            url="https://demo.invalid/ignisign/webhooks", description="demo"
-        )
-
+    events = await _listen(client, fake)
     profiles = await client.signature_profiles.list()
     profile = _pick_profile(profiles)
     say(f"1. {len(profiles)} signature profiles; using {profile.name!r} ({profile.id})")
 
-    needed = (await client.signers.inputs_constraints(profile.id)).inputs_needed
-    inputs = {ref.value: _SAMPLE_INPUTS[ref.value] for ref in needed if ref.value in _SAMPLE_INPUTS}
-    for ref in (SignerInputRef.FIRST_NAME, SignerInputRef.LAST_NAME):
-        inputs.setdefault(ref.value, _SAMPLE_INPUTS[ref.value])
-    signer = await client.signers.create(
-        signature_profile_id=profile.id,
-        external_id="demo-signer",
-        first_name=inputs.get("firstName", NOT_GIVEN),
-        last_name=inputs.get("lastName", NOT_GIVEN),
-        email=inputs.get("email", NOT_GIVEN),
-        phone_number=inputs.get("phoneNumber", NOT_GIVEN),
-        nationality=inputs.get("nationality", NOT_GIVEN),
-        birth_place=inputs.get("birthPlace", NOT_GIVEN),
-        birth_country=inputs.get("birthCountry", NOT_GIVEN),
-    )
+    signer = await _create_signer(client, profile.id)
     say(f"2. signer created: {signer.signer_id}")
-
-    request_id = (await client.signature_requests.init(profile.id)).signature_request_id
-    say(f"3. signature request initialised: {request_id}")
-
-    document_id = (
-        await client.documents.init(signature_request_id=request_id, label="Demo contract")
-    ).document_id
-    document = await client.documents.provide_file(
-        document_id, _contract_pdf(), file_name="demo-contract.pdf", content_type="application/pdf"
+    request_id, document_id, document = await _publish_request(
+        client, profile.id, signer.signer_id, say
     )
-    say(f"4. document {document_id} provided ({document.file_size} bytes, {document.mime_type})")
-
-    await client.signature_requests.update(
-        request_id,
-        title="Demo contract",
-        description="Sent by `python -m ignisign_async demo`",
-        document_ids=[document_id],
-        signer_ids=[signer.signer_id],
-    )
-    await client.signature_requests.publish(request_id)
-    say("5. published")
 
     if fake is not None:
         fake.sign(request_id)
@@ -203,6 +159,69 @@ async def run(
     say(f"  webhook events     {len(events)}")
     say(f"  signature proof    {out_path} ({result.bytes_written:,} bytes)")
     return 0
+
+
+async def _listen(client: AsyncIgnisign, fake: FakeIgnisign | None) -> list[WebhookEvent]:
+    """The webhook events this run will receive (the emulator delivers them in process)."""
+    events: list[WebhookEvent] = []
+    router = client.webhook_router()
+
+    @router.on(None)
+    async def record(event: WebhookEvent) -> None:
+        events.append(event)
+
+    if fake is not None:
+        from .testing import asgi_sender
+
+        fake.webhook_sender = asgi_sender(router.asgi())
+        await client.webhooks.create(
+            url="https://demo.invalid/ignisign/webhooks", description="demo"
+        )
+    return events
+
+
+async def _create_signer(client: AsyncIgnisign, profile_id: str) -> SignerCreated:
+    """A signer with the sample inputs the profile needs (and a name in any case)."""
+    needed = (await client.signers.inputs_constraints(profile_id)).inputs_needed
+    inputs = {ref.value: _SAMPLE_INPUTS[ref.value] for ref in needed if ref.value in _SAMPLE_INPUTS}
+    for ref in (SignerInputRef.FIRST_NAME, SignerInputRef.LAST_NAME):
+        inputs.setdefault(ref.value, _SAMPLE_INPUTS[ref.value])
+    return await client.signers.create(
+        signature_profile_id=profile_id,
+        external_id="demo-signer",
+        first_name=inputs.get("firstName", NOT_GIVEN),
+        last_name=inputs.get("lastName", NOT_GIVEN),
+        email=inputs.get("email", NOT_GIVEN),
+        phone_number=inputs.get("phoneNumber", NOT_GIVEN),
+        nationality=inputs.get("nationality", NOT_GIVEN),
+        birth_place=inputs.get("birthPlace", NOT_GIVEN),
+        birth_country=inputs.get("birthCountry", NOT_GIVEN),
+    )
+
+
+async def _publish_request(
+    client: AsyncIgnisign, profile_id: str, signer_id: str, say: Callable[[str], None]
+) -> tuple[str, str, Document]:
+    """Steps 3-5: a request with one document for the signer, published."""
+    request_id = (await client.signature_requests.init(profile_id)).signature_request_id
+    say(f"3. signature request initialised: {request_id}")
+    document_id = (
+        await client.documents.init(signature_request_id=request_id, label="Demo contract")
+    ).document_id
+    document = await client.documents.provide_file(
+        document_id, _contract_pdf(), file_name="demo-contract.pdf", content_type="application/pdf"
+    )
+    say(f"4. document {document_id} provided ({document.file_size} bytes, {document.mime_type})")
+    await client.signature_requests.update(
+        request_id,
+        title="Demo contract",
+        description="Sent by `python -m ignisign_async demo`",
+        document_ids=[document_id],
+        signer_ids=[signer_id],
+    )
+    await client.signature_requests.publish(request_id)
+    say("5. published")
+    return request_id, document_id, document
 
 
 async def _wait_until_finished(
