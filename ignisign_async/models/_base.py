@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
@@ -40,8 +40,22 @@ def wire(name: str, **kwargs: Any) -> Any:
     frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field, wire)
 )
 def model(cls: _C) -> _C:
-    """Make ``cls`` a frozen, slotted, keyword-only attrs class (the shape of every model)."""
-    return attrs.frozen(kw_only=True, slots=True)(cls)
+    """Make ``cls`` a frozen, slotted, keyword-only attrs class (the shape of every model).
+
+    Its repr never raises, even on an instance still being built (a traceback printed with its
+    frames' locals may show one).
+    """
+    built = attrs.frozen(kw_only=True, slots=True)(cls)
+    plain = cast(Callable[[object], str], built.__repr__)
+
+    def __repr__(self: object) -> str:
+        try:
+            return plain(self)
+        except AttributeError:
+            return f"<{type(self).__qualname__} (being built)>"
+
+    built.__repr__ = __repr__  # type: ignore[assignment]
+    return built
 
 
 class ApiEnum(str, enum.Enum):

@@ -90,21 +90,41 @@ class Resource:
         )
 
     def _open_download(
-        self, route: Route, *ids: str
+        self, route: Route, *ids: str, max_bytes: int | None
     ) -> AbstractAsyncContextManager[DownloadStream]:
         """A download of ``route``'s body, as a stream (see :func:`open_download`)."""
-        return open_download(self._pipeline, route, *ids)
+        return open_download(self._pipeline, route, *ids, max_bytes=max_bytes)
 
     async def _download(
-        self, route: Route, *ids: str, to: SaveTarget, progress: ProgressCallback | None
+        self,
+        route: Route,
+        *ids: str,
+        to: SaveTarget,
+        progress: ProgressCallback | None,
+        max_bytes: int | None,
     ) -> DownloadResult:
         """``route``'s body saved to ``to`` (see :func:`download`)."""
-        return await download(self._pipeline, route, *ids, to=to, progress=progress)
+        return await download(
+            self._pipeline, route, *ids, to=to, progress=progress, max_bytes=max_bytes
+        )
 
 
 def body(**fields: Any) -> dict[str, Any]:
-    """A JSON body from keyword arguments: camelCase keys, arguments left ``NOT_GIVEN`` omitted."""
-    return {camel(k): wire_value(v) for k, v in fields.items() if v is not NOT_GIVEN}
+    """A JSON body from keyword arguments: camelCase keys, arguments left ``NOT_GIVEN`` omitted.
+
+    Every body field is text, a flag, an enum, a date, a list or a model: a mapping, a number or
+    bytes (``first_name={"$ne": None}``, ``12``) is refused with ``TypeError`` before any request.
+    """
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        if value is NOT_GIVEN:
+            continue
+        if isinstance(value, (Mapping, bytes, bytearray, int, float)) and not isinstance(
+            value, bool
+        ):
+            raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+        out[camel(name)] = wire_value(value)
+    return out
 
 
 class Page(Protocol[_T_co]):

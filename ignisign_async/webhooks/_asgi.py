@@ -85,7 +85,7 @@ class WebhookASGIApp:
         too_large: _Answer = 413, _error("PAYLOAD_TOO_LARGE", limit), []
         declared = headers.get(b"content-length")
         if declared is not None:
-            if not declared.strip().isdigit():
+            if not declared.strip().isdigit() or len(declared.strip()) > 18:
                 return 400, _error("BAD_REQUEST", "Invalid Content-Length"), []
             if int(declared) > self.max_body_size:
                 return too_large
