@@ -30,8 +30,11 @@ from ._errors import (
     WebhookError,
     WebhookVerificationError,
 )
+from ._logs import setup_logging as _setup_logging
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
+
+_setup_logging()
 
 if TYPE_CHECKING:
     from ._streams import DownloadResult, DownloadStream, ProgressCallback
