@@ -26,8 +26,11 @@ from ._transport import FakeTransport
 from ._webhooks import DeliveryAttempt, Sender
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .._client import AsyncIgnisign
     from ..sync import Ignisign
+    from ._options import ClientOptions
 
 __all__ = ["FakeIgnisign", "ArtifactKind"]
 
@@ -146,19 +149,19 @@ class FakeIgnisign:
         """An ``httpx.AsyncBaseTransport`` that serves requests in-process, streaming bodies."""
         return self._transport
 
-    def client(self, **options: Any) -> AsyncIgnisign:
+    def client(self, **options: Unpack[ClientOptions]) -> AsyncIgnisign:
         """An :class:`~ignisign_async.AsyncIgnisign` wired to this emulator (with ``options``)."""
         from .._client import AsyncIgnisign
 
         return AsyncIgnisign(**self._client_arguments(options))
 
-    def sync_client(self, **options: Any) -> Ignisign:
+    def sync_client(self, **options: Unpack[ClientOptions]) -> Ignisign:
         """An :class:`~ignisign_async.Ignisign` (the sync facade) wired to this emulator."""
         from ..sync import Ignisign
 
         return Ignisign(**self._client_arguments(options))
 
-    def _client_arguments(self, options: dict[str, Any]) -> dict[str, Any]:
+    def _client_arguments(self, options: ClientOptions) -> dict[str, Any]:
         arguments: dict[str, Any] = {
             "app_id": self.app_id,
             "app_env": self.app_env,
