@@ -359,7 +359,7 @@ def _topic_arg(topic: WebhookTopic | str | None) -> WebhookTopic | None:
     if topic is None:
         return None
     if isinstance(topic, str):
-        topic = WebhookTopic(topic)
+        topic = str(topic)  # "SIGNATURE_REQUESTS" is told as such, not as a pseudo-member
     member = enum_arg(WebhookTopic, topic, name="topic")
     return None if member is WebhookTopic.ALL else member
 
