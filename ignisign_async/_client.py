@@ -35,6 +35,7 @@ from ._errors import (
     api_error_from_response,
     redact_tokens,
 )
+from ._raw import Answer, RawResponses, capturing, record
 from ._retry import RetryPolicy, parse_retry_after
 from ._routes import Route
 from ._types import NOT_GIVEN, NotGiven
@@ -392,6 +393,12 @@ class AsyncIgnisign:
 
     # -- top-level operations -------------------------------------------------------------
 
+    @property
+    def with_raw_response(self) -> RawResponses[AsyncIgnisign]:
+        """``health()`` returning an :class:`~ignisign_async.APIResponse`; each sub-client has
+        its own (``client.signers.with_raw_response.get(...)``)."""
+        return RawResponses(self)
+
     async def health(self) -> HealthStatus:
         """Whether the API is up (``GET /v3/healthcheck``, no authentication)::
 
@@ -439,6 +446,7 @@ class AsyncIgnisign:
                 context=exc.context,
                 body=exc.body,
                 request=exc.request,
+                response_headers=exc.response_headers,
             ) from None
         data = _parse_json(response, request=f"POST {path}")
         token = data.get("jwtToken") if isinstance(data, dict) else None
@@ -622,7 +630,8 @@ class AsyncIgnisign:
                     replayed_401 = False  # a 401 after this retry is a new expiry/revocation
                     await anyio.sleep(wait)
                     continue
-                raise self._transport_failure(error, request_name, deadline_at) from error
+                host = request.url.netloc.decode("ascii", "replace")
+                raise self._transport_failure(error, request_name, deadline_at, host) from error
 
             status = response.status_code
             if debug:
@@ -630,6 +639,8 @@ class AsyncIgnisign:
                     "%s -> %d in %.1f ms (attempt %d)", request_name, status, elapsed_ms, attempt
                 )
             if 200 <= status < 300:
+                if route is not _AUTH_ROUTE and capturing():
+                    record(_answer(request, response, elapsed_ms, attempt, stream=stream))
                 return response
             # A 401 drops the token and replays the call. Two 401s in a row end the call, unless
             # the token of the replay was fetched before the first 401 (a revocation caught that
@@ -693,16 +704,39 @@ class AsyncIgnisign:
         return error
 
     def _transport_failure(
-        self, error: BaseException, request_name: str, deadline_at: float | None
+        self, error: BaseException, request_name: str, deadline_at: float | None, host: str
     ) -> APIConnectionError:
         if isinstance(error, (TimeoutError, httpx.TimeoutException)):
             if deadline_at is not None and time.monotonic() >= deadline_at - 1e-3:
                 return APITimeoutError("The call's deadline was reached.", request=request_name)
             return APITimeoutError(
-                f"Request timed out ({type(error).__name__}).", request=request_name
+                f"Request to {host} timed out ({type(error).__name__}).", request=request_name
             )
         detail = self._redact(str(error)) or type(error).__name__
-        return APIConnectionError(f"Connection error: {detail}", request=request_name)
+        if isinstance(error, httpx.ConnectError):
+            message = f"Could not connect to {host}: {detail}"
+        else:
+            message = f"Connection error with {host}: {detail}"
+        return APIConnectionError(message, request=request_name)
+
+
+def _answer(
+    request: httpx.Request,
+    response: httpx.Response,
+    elapsed_ms: float,
+    attempt: int,
+    *,
+    stream: bool,
+) -> Answer:
+    return Answer(
+        status_code=response.status_code,
+        headers=response.headers,
+        method=request.method,
+        url=request.url,
+        elapsed=elapsed_ms / 1000.0,
+        retries_taken=attempt - 1,
+        content=b"" if stream else response.content,
+    )
 
 
 def _fits(deadline_at: float | None, wait: float) -> bool:

@@ -49,6 +49,8 @@ __all__ = [
     "DownloadError",
     "WebhookError",
     "WebhookVerificationError",
+    "REQUEST_ID_HEADERS",
+    "request_id_of",
 ]
 
 
@@ -56,16 +58,43 @@ class IgnisignError(Exception):
     """Base class of every error the SDK raises on purpose."""
 
 
+REQUEST_ID_HEADERS: Final = (
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "correlation-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-cloud-trace-context",
+    "cf-ray",
+)
+"""Where an answer's request id is looked for, in this order (the first one present wins)."""
+
+
+def request_id_of(headers: Mapping[str, str] | None) -> str | None:
+    """The answer's request id: the first of :data:`REQUEST_ID_HEADERS` it carries."""
+    if not headers:
+        return None
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
+
+
 class APIError(IgnisignError):
     """The API answered with an error status.
 
     ``code`` is the IgniSign error code (``"SIGNER_NOT_FOUND"``...), ``body`` the parsed JSON error
-    body (or the raw text when it is not JSON), and ``request`` the ``"METHOD /path"`` that failed::
+    body (or the raw text when it is not JSON), ``request`` the ``"METHOD /path"`` that failed,
+    ``response_headers`` the answer's headers and ``request_id`` the id the server gave the
+    request (``None`` when it sent none), for the support ticket::
 
         try:
             await client.signers.get(signer_id)
         except NotFoundError as exc:
             print(exc.code, exc.status_code)      # SIGNER_NOT_FOUND 404
+            print(exc.request_id)                 # from X-Request-ID, Request-ID...
     """
 
     status_code: int
@@ -73,6 +102,7 @@ class APIError(IgnisignError):
     context: Mapping[str, Any] | None
     body: object
     request: str
+    response_headers: httpx.Headers
 
     def __init__(
         self,
@@ -84,6 +114,7 @@ class APIError(IgnisignError):
         body: object = None,
         request: str = "",
         retry_after: float | None = None,
+        response_headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -93,6 +124,13 @@ class APIError(IgnisignError):
         self.body = body
         self.request = request
         self.retry_after = retry_after
+        self.response_headers = httpx.Headers(response_headers)
+
+    @property
+    def request_id(self) -> str | None:
+        """The request's id on the server, from the first of :data:`REQUEST_ID_HEADERS` the
+        answer carries; ``None`` when it carries none."""
+        return request_id_of(self.response_headers)
 
     def __str__(self) -> str:
         parts = [f"{self.status_code}"]
@@ -101,6 +139,12 @@ class APIError(IgnisignError):
         head = " ".join(parts)
         where = f" ({self.request})" if self.request else ""
         return f"{head}: {self.message}{where}"
+
+    def __repr__(self) -> str:
+        fields = f"status_code={self.status_code}, code={self.code!r}, message={self.message!r}"
+        if self.request_id is not None:
+            fields += f", request_id={self.request_id!r}"
+        return f"{type(self).__name__}({fields})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
@@ -114,6 +158,7 @@ class APIError(IgnisignError):
                 self.body,
                 self.request,
                 self.retry_after,
+                list(self.response_headers.multi_items()),
             ),
         )
 
@@ -127,6 +172,7 @@ def _rebuild_api_error(
     body: object,
     request: str,
     retry_after: float | None,
+    response_headers: list[tuple[str, str]] | None = None,
 ) -> APIError:
     return cls(
         message,
@@ -136,6 +182,7 @@ def _rebuild_api_error(
         body=body,
         request=request,
         retry_after=retry_after,
+        response_headers=httpx.Headers(response_headers),
     )
 
 
@@ -284,7 +331,15 @@ def api_error_from_response(
         body=body,
         request=request,
         retry_after=retry_after,
+        response_headers=_clean_headers(response.headers),
     )
+
+
+def _clean_headers(headers: httpx.Headers) -> httpx.Headers:
+    """The answer's headers, any JWT-shaped value (a server echoing the token) redacted."""
+    if not any(shows_token(value) for value in headers.values()):
+        return headers
+    return httpx.Headers([(k, redact_tokens(v)) for k, v in headers.multi_items()])
 
 
 _JWT: Final = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, cast
 import attrs
 
 from .._errors import APIResponseValidationError
+from .._raw import RawResponses
 from .._serde import format_datetime, structure, unstructure, wire_name
 from .._types import NOT_GIVEN, NotGiven
 from ..models._base import ApiEnum
@@ -44,6 +45,7 @@ _E = TypeVar("_E", bound=ApiEnum)
 _M = TypeVar("_M")
 _T_co = TypeVar("_T_co", covariant=True)
 _T = TypeVar("_T")
+_S = TypeVar("_S", bound="Resource")
 
 logger = logging.getLogger("ignisign_async")
 
@@ -61,6 +63,16 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
+
+    @property
+    def with_raw_response(self: _S) -> RawResponses[_S]:
+        """These methods, each returning an :class:`~ignisign_async.APIResponse` (status,
+        headers, request id, timing) whose ``parse()`` gives the model::
+
+            response = await client.signers.with_raw_response.get(signer_id)
+            response.request_id, response.parse().status
+        """
+        return RawResponses(self)
 
 
 def enum_arg(cls: type[_E], value: _E | str, *, name: str) -> _E:
