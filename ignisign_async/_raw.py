@@ -41,6 +41,21 @@ class Answer:
     retries_taken: int
     content: bytes = b""
 
+    @classmethod
+    def of(
+        cls, request: httpx.Request, response: httpx.Response, elapsed: float, attempt: int
+    ) -> Answer:
+        """The answer of ``attempt`` (1 for the first); a streamed body is left unread."""
+        return cls(
+            status_code=response.status_code,
+            headers=response.headers,
+            method=request.method,
+            url=request.url,
+            elapsed=elapsed,
+            retries_taken=attempt - 1,
+            content=response.content if response.is_stream_consumed else b"",
+        )
+
 
 class _Capture:
     __slots__ = ("answer",)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import builtins
 
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from ..models.applications import ApplicationContext, InvitedUser
 from ..resources.applications import RolesInput
 
@@ -23,6 +23,7 @@ class Applications(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "applications"
 
     def context(self) -> ApplicationContext:
         """Settings of every environment, branding, and signature profiles per environment."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import builtins
 
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from ..models.enums import SignatureProfileStatus
 from ..models.signature_profiles import SignatureProfile
 
@@ -21,6 +21,7 @@ class SignatureProfiles(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "signature_profiles"
 
     def list(self) -> builtins.list[SignatureProfile]:
         """Every signature profile of this application and environment."""

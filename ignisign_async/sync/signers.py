@@ -8,7 +8,7 @@ import builtins
 import datetime as _dt
 from collections.abc import Iterator
 
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from .._types import NOT_GIVEN, NotGiven
 from ..models.enums import SignerInputRef
 from ..models.signers import (
@@ -41,6 +41,7 @@ class Signers(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "signers"
 
     def inputs_constraints(self, signature_profile_id: str) -> SignerInputsConstraints:
         """The inputs a signer needs to be created for this signature profile."""

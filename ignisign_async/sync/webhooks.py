@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterator
 
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from ..models.webhook_events import WebhookEventFilter
 from ..models.webhooks import (
     RemovedWebhook,
@@ -32,6 +32,7 @@ class Webhooks(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "webhooks"
 
     def list(self) -> builtins.list[WebhookEndpoint]:
         """The environment's webhook endpoints."""

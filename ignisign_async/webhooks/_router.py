@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast, final
 import anyio.to_thread
 import attrs
 
+from .._args import enum_arg
 from .._errors import WebhookError
 from ..models._base import ApiEnum
 from ..models.webhook_events import (
@@ -35,7 +36,6 @@ from ..models.webhook_events import (
     WebhookSignerAction,
     WebhookTopic,
 )
-from ..resources._base import enum_arg
 from ._parse import TOPIC_TYPES, WebhookBody, parse_event
 from ._verify import verify
 
@@ -359,7 +359,7 @@ def _topic_arg(topic: WebhookTopic | str | None) -> WebhookTopic | None:
     if topic is None:
         return None
     if isinstance(topic, str):
-        topic = str(topic)  # "SIGNATURE_REQUESTS" is told as such, not as a pseudo-member
+        topic = WebhookTopic(topic)
     member = enum_arg(WebhookTopic, topic, name="topic")
     return None if member is WebhookTopic.ALL else member
 
