@@ -36,9 +36,10 @@ from ._pipeline import Pipeline
 from ._raw import RawResponses
 from ._retry import RetryPolicy
 from ._routes import Route
-from ._types import NOT_GIVEN, BodyFactory, NotGiven
+from ._types import NOT_GIVEN, AppEnvName, BodyFactory, NotGiven
 
 if TYPE_CHECKING:
+    from .models.enums import AppEnv
     from .models.health import HealthStatus
     from .resources.applications import Applications
     from .resources.documents import Documents
@@ -87,7 +88,7 @@ class AsyncIgnisign:
     def __init__(
         self,
         app_id: str | None = None,
-        app_env: str | None = None,
+        app_env: AppEnvName | AppEnv | None = None,
         secret: str | None = None,
         *,
         base_url: str | None = None,

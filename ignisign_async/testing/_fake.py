@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._client import AsyncIgnisign
+    from .._types import AppEnvName
+    from ..models.enums import AppEnv
     from ..sync import Ignisign
     from ._options import ClientOptions
 
@@ -68,7 +70,7 @@ class FakeIgnisign:
     def __init__(
         self,
         app_id: str = "appId_fake",
-        app_env: str = "DEVELOPMENT",
+        app_env: AppEnvName | AppEnv = "DEVELOPMENT",
         secret: str = "sk_development_fake",
         *,
         token_lifetime: float = 3600.0,

@@ -12,6 +12,7 @@ from typing import TypedDict
 
 import httpx
 
+from .._types import AppEnvName
 from ..models.enums import AppEnv
 
 __all__ = ["ClientOptions"]
@@ -25,7 +26,7 @@ class ClientOptions(TypedDict, total=False):
     """
 
     app_id: str
-    app_env: AppEnv | str
+    app_env: AppEnvName | AppEnv
     secret: str
     base_url: str
     timeout: float | httpx.Timeout | None

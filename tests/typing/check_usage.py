@@ -10,7 +10,19 @@ from __future__ import annotations
 import httpx
 
 from ignisign_async import AsyncIgnisign, Ignisign
+from ignisign_async.models import AppEnv
 from ignisign_async.testing import FakeIgnisign
+
+
+def environments(setting: str) -> None:
+    AsyncIgnisign(app_id="appId_x", app_env="PRODUCTION", secret="sk_production_x")
+    AsyncIgnisign(app_id="appId_x", app_env=AppEnv.STAGING, secret="sk_staging_x")
+    AsyncIgnisign(app_id="appId_x", app_env=AppEnv(setting), secret="sk_x")  # a str, checked
+    Ignisign(app_id="appId_x", app_env="DEVELOPMENT", secret="sk_development_x")
+    FakeIgnisign(app_env="STAGING")
+    AsyncIgnisign(app_id="appId_x", app_env="PROD", secret="sk_x")  # type: ignore[arg-type]
+    Ignisign(app_id="appId_x", app_env=setting, secret="sk_x")  # type: ignore[arg-type]
+    FakeIgnisign(app_env="dev")  # type: ignore[arg-type]
 
 
 def emulator_clients(fake: FakeIgnisign) -> None:
