@@ -18,8 +18,8 @@ import functools
 import io
 import os
 import pathlib
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from typing import IO, TYPE_CHECKING, Final, TypeAlias, Union, final
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
+from typing import IO, TYPE_CHECKING, Any, Final, NoReturn, TypeAlias, Union, final
 
 import anyio
 import anyio.to_thread
@@ -44,7 +44,8 @@ __all__ = [
 ]
 
 ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
-"""Called as ``progress(bytes_done, total_or_None)``: after each chunk, and once at the end."""
+"""Called as ``progress(bytes_done, total_or_None)`` after each chunk, and once more at the end
+when the total was unknown (``progress(done, done)``) or nothing arrived: the end is told once."""
 
 SaveTarget: TypeAlias = Union[str, "os.PathLike[str]", IO[bytes]]
 """Where a download goes: a path, or a binary file object open for writing."""
@@ -250,8 +251,8 @@ class DownloadStream:
                 progress(done, total)
         if pending:
             await deliver(pending)
-        if progress is not None:
-            progress(done, total if total is not None else done)
+        if progress is not None and (total is None or not done):
+            progress(done, done if total is None else total)  # else the last chunk told it
         return done
 
     def _raw_received(self) -> int | None:
@@ -294,7 +295,44 @@ def open_download(
     Failures before the first byte are retried like any GET; the response is closed on exit,
     also on error and on cancellation.
     """
-    return _open_download(pipeline, route, ids)
+    return OpenDownload(_open_download(pipeline, route, ids))
+
+
+_HINT: Final = (
+    "stream_*() gives an async context manager, to enter with `async with`:"
+    " `async with client.proofs.stream_signature_proof(document_id) as stream:"
+    " await stream.save(path)`; download_*(..., to) does it in one call"
+)
+
+
+@final
+class OpenDownload(contextlib.AbstractAsyncContextManager["DownloadStream"]):
+    """What ``stream_*()`` returns: ``async with`` it to get the :class:`DownloadStream`.
+
+    Awaited, iterated or asked for a stream's attribute instead, it says so (rather than
+    showing an internal type)."""
+
+    __slots__ = ("_manager",)
+
+    def __init__(self, manager: contextlib.AbstractAsyncContextManager[DownloadStream]) -> None:
+        self._manager = manager
+
+    async def __aenter__(self) -> DownloadStream:
+        return await self._manager.__aenter__()
+
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        return await self._manager.__aexit__(*exc_info)
+
+    def __await__(self) -> Generator[Any, None, DownloadStream]:
+        raise TypeError(_HINT)
+
+    def __aiter__(self) -> NoReturn:
+        raise TypeError(_HINT)
+
+    def __getattr__(self, name: str) -> NoReturn:
+        if not name.startswith("_") and hasattr(DownloadStream, name):
+            raise AttributeError(f"{name!r} belongs to the stream: {_HINT}")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 @contextlib.asynccontextmanager

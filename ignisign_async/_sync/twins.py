@@ -344,6 +344,21 @@ class StreamContext(contextlib.AbstractContextManager[_S]):
         assert self._manager is not None
         return self._pin.run(_exit(self._manager, exc_type, exc, tb))
 
+    def __iter__(self) -> NoReturn:
+        raise TypeError(_STREAM_HINT)
+
+    def __getattr__(self, name: str) -> NoReturn:
+        if not name.startswith("_") and hasattr(self._twin, name):
+            raise AttributeError(f"{name!r} belongs to the stream: {_STREAM_HINT}")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+_STREAM_HINT: Final = (
+    "stream_*() gives a context manager, to enter with `with`: `with"
+    " client.proofs.stream_signature_proof(document_id) as stream: stream.save(path)`;"
+    " download_*(..., to) does it in one call"
+)
+
 
 class StreamTwin:
     """A download in progress, in sync code: what ``with client.*.stream_*(...)`` gives.

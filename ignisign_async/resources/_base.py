@@ -115,7 +115,14 @@ class Resource:
 
 
 def body(**fields: Any) -> dict[str, Any]:
-    """A JSON body from keyword arguments: camelCase keys, arguments left ``NOT_GIVEN`` omitted."""
+    """A JSON body from keyword arguments: camelCase keys, arguments left ``NOT_GIVEN`` omitted.
+
+    No field of a request body is a number: one given where a string (an id, a name) belongs is
+    refused with ``TypeError`` before any request, as a path id is.
+    """
+    for name, value in fields.items():
+        if isinstance(value, (int, float, bytes)) and not isinstance(value, bool):
+            raise TypeError(f"{name} must be a str, got {type(value).__name__}")
     return {camel(k): wire_value(v) for k, v in fields.items() if v is not NOT_GIVEN}
 
 
