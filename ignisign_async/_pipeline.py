@@ -253,6 +253,7 @@ class Pipeline:
                 wait = await self._wait_or_raise(call, outcome, retries)
             retries += 1
             replays.retried()
+            _log_retry(call, outcome, wait, retries)
             await shared.sleep(wait)
 
     def _time_left(self, call: _Call) -> float | None:
@@ -371,3 +372,14 @@ class Pipeline:
         else:
             message = f"Connection error with {host}: {detail}"
         return APIConnectionError(message, request=call.name)
+
+
+def _log_retry(call: _Call, outcome: httpx.Response | BaseException, wait: float, n: int) -> None:
+    """One INFO line per retry (``IGNISIGN_LOG=info`` shows them)."""
+    if logger.isEnabledFor(logging.INFO):
+        why = (
+            type(outcome).__name__
+            if isinstance(outcome, BaseException)
+            else str(outcome.status_code)
+        )
+        logger.info("%s -> %s: retry %d in %.2f s", call.name, why, n, wait)

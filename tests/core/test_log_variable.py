@@ -21,7 +21,10 @@ import logging, anyio
 from ignisign_async.testing import FakeIgnisign
 
 async def main():
-    async with FakeIgnisign(secret="sk_development_TOPSECRET").client() as client:
+    fake = FakeIgnisign(secret="sk_development_TOPSECRET")
+    async with fake.client() as client:
+        await client.signature_profiles.list()
+        fake.faults.fail_next(status=503, retry_after=0, path="*/signature-profiles")
         await client.signature_profiles.list()
     logging.getLogger("ignisign_async.webhooks").info("an info line")
 
@@ -59,16 +62,18 @@ def test_debug_shows_one_line_per_attempt_and_no_secret(value: str) -> None:
     stderr = _run(CALL, value).stderr
     lines = stderr.splitlines()
     attempts = [line for line in lines if "signature-profiles -> 200" in line]
-    assert len(attempts) == 1, stderr
+    assert len(attempts) == 2, stderr
     assert " DEBUG ignisign_async: GET /v3/applications/" in attempts[0]
     assert any("INFO ignisign_async.webhooks: an info line" in line for line in lines)
     assert "TOPSECRET" not in stderr
     assert "Bearer" not in stderr
 
 
-def test_info_leaves_the_debug_lines_out() -> None:
+def test_info_shows_the_retries_and_leaves_the_debug_lines_out() -> None:
     stderr = _run(CALL, "info").stderr
     assert "INFO ignisign_async.webhooks: an info line" in stderr
+    assert "INFO ignisign_async: GET /v3/applications/" in stderr
+    assert "signature-profiles -> 503: retry 1 in 0.00 s" in stderr
     assert "DEBUG" not in stderr
 
 
