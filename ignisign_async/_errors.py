@@ -17,20 +17,33 @@ the builtin ``ValueError``/``TypeError`` before any request is made::
     │   └── APITimeoutError             an attempt or the whole call ran out of time
     ├── APIResponseValidationError    a 2xx answer that does not fit the documented model
     ├── DownloadError                 a download ended before its ``Content-Length``
-    └── WebhookError                  a webhook body that cannot be consumed
-        └── WebhookVerificationError    wrong appId/appEnv, or the token check failed
+    ├── WebhookError                  a webhook body that cannot be consumed
+    │   └── WebhookVerificationError    wrong appId/appEnv, or the token check failed
+    ├── SignatureRequestNotCompletedError   ``wait``: the request closed without completing
+    │   ├── SignatureRequestCancelledError    CANCELLED (closed before anybody signed)
+    │   ├── SignatureRequestExpiredError      EXPIRED (its expiration date passed)
+    │   └── SignatureRequestFailedError       FAILED
+    └── WaitTimeoutError              ``wait`` ran out of time (also a builtin ``TimeoutError``)
+
+An error raised by ``signature_requests.send`` after it created something carries
+``exc.created`` (a :class:`~ignisign_async.models.CreatedResources`), whatever its type.
 
 Messages never contain the app secret, a JWT, or request headers.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
+
+from ._headers import request_id_of
+
+if TYPE_CHECKING:
+    from .models.enums import SignatureRequestStatus
+    from .models.signature_requests import CreatedResources, SignatureRequestContext
 
 __all__ = [
     "IgnisignError",
@@ -49,37 +62,19 @@ __all__ = [
     "DownloadError",
     "WebhookError",
     "WebhookVerificationError",
-    "REQUEST_ID_HEADERS",
-    "request_id_of",
+    "SignatureRequestNotCompletedError",
+    "SignatureRequestCancelledError",
+    "SignatureRequestExpiredError",
+    "SignatureRequestFailedError",
+    "WaitTimeoutError",
 ]
 
 
 class IgnisignError(Exception):
     """Base class of every error the SDK raises on purpose."""
 
-
-REQUEST_ID_HEADERS: Final = (
-    "x-request-id",
-    "request-id",
-    "x-correlation-id",
-    "correlation-id",
-    "x-amzn-requestid",
-    "x-amz-request-id",
-    "x-cloud-trace-context",
-    "cf-ray",
-)
-"""Where an answer's request id is looked for, in this order (the first one present wins)."""
-
-
-def request_id_of(headers: Mapping[str, str] | None) -> str | None:
-    """The answer's request id: the first of :data:`REQUEST_ID_HEADERS` it carries."""
-    if not headers:
-        return None
-    for name in REQUEST_ID_HEADERS:
-        value = headers.get(name)
-        if value:
-            return value
-    return None
+    created: CreatedResources | None = None
+    """What ``signature_requests.send`` had created when this error stopped it (else ``None``)."""
 
 
 class APIError(IgnisignError):
@@ -272,76 +267,6 @@ class WebhookVerificationError(WebhookError):
         self.code = code
 
 
-_STATUS_ERRORS: dict[int, type[APIError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-
-
-def error_class_for(status_code: int) -> type[APIError]:
-    """The :class:`APIError` subclass for an HTTP status code."""
-    if status_code >= 500:
-        return InternalServerError
-    return _STATUS_ERRORS.get(status_code, APIError)
-
-
-def api_error_from_response(
-    response: httpx.Response, content: bytes, *, request: str, retry_after: float | None = None
-) -> APIError:
-    """Build the typed error for an error response, given (up to 1 MiB of) its body.
-
-    Accepts the documented error body (``message``, ``code``, ``context``...), the ``errorCode``
-    spelling of the ``IgnisignError`` model, and bodies that are not JSON at all.
-    """
-    status = response.status_code
-    text = content.decode("utf-8", errors="replace")
-    body: object
-    try:
-        body = json.loads(text) if text.strip() else text
-    except ValueError:
-        body = text
-    code: str | None = None
-    message: str | None = None
-    context: Mapping[str, Any] | None = None
-    if isinstance(body, Mapping):
-        raw_code = body.get("code", body.get("errorCode"))
-        code = raw_code if isinstance(raw_code, str) else None
-        raw_message = body.get("message")
-        if isinstance(raw_message, str):
-            message = raw_message
-        elif raw_message is not None:
-            message = json.dumps(raw_message, default=str)[:500]
-        raw_context = body.get("context")
-        context = raw_context if isinstance(raw_context, Mapping) else None
-    if message is None:
-        reason = response.reason_phrase or "HTTP error"
-        snippet = text.strip()[:200] if isinstance(body, str) else ""
-        message = f"{reason}: {snippet}" if snippet else reason
-    cls = error_class_for(status)
-    return cls(
-        message,
-        status_code=status,
-        code=code,
-        context=context,
-        body=body,
-        request=request,
-        retry_after=retry_after,
-        response_headers=_clean_headers(response.headers),
-    )
-
-
-def _clean_headers(headers: httpx.Headers) -> httpx.Headers:
-    """The answer's headers, any JWT-shaped value (a server echoing the token) redacted."""
-    if not any(shows_token(value) for value in headers.values()):
-        return headers
-    return httpx.Headers([(k, redact_tokens(v)) for k, v in headers.multi_items()])
-
-
 _JWT: Final = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 """A JSON Web Token (its header is base64url JSON, so it starts with ``eyJ``)."""
 
@@ -354,3 +279,62 @@ def redact_tokens(text: str) -> str:
 def shows_token(text: str) -> bool:
     """Whether ``text`` holds something shaped like a JWT."""
     return "eyJ" in text and _JWT.search(text) is not None
+
+
+class _RequestStateError(IgnisignError):
+    """What the wait errors share: the request's id, its status and context as last read."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        signature_request_id: str,
+        status: SignatureRequestStatus | None = None,
+        context: SignatureRequestContext | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.signature_request_id = signature_request_id
+        self.status = status
+        self.context = context
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = (self.message, self.signature_request_id, self.status, self.context)
+        return (_rebuild_state_error, (type(self), *state))
+
+
+def _rebuild_state_error(
+    cls: type[_RequestStateError], message: str, request_id: str, status: Any, context: Any
+) -> _RequestStateError:
+    return cls(message, signature_request_id=request_id, status=status, context=context)
+
+
+class SignatureRequestNotCompletedError(_RequestStateError):
+    """``signature_requests.wait``: the request closed without being completed.
+
+    ``status`` is the closed status, ``context`` the request as last read::
+
+        try:
+            context = await client.signature_requests.wait(request_id)
+        except SignatureRequestExpiredError as exc:
+            print(exc.signature_request_id, exc.status)      # ... EXPIRED
+    """
+
+    status: SignatureRequestStatus
+
+
+class SignatureRequestCancelledError(SignatureRequestNotCompletedError):
+    """The request was closed (``CANCELLED``) before anybody signed."""
+
+
+class SignatureRequestExpiredError(SignatureRequestNotCompletedError):
+    """The request reached its expiration date (``EXPIRED``) before anybody signed."""
+
+
+class SignatureRequestFailedError(SignatureRequestNotCompletedError):
+    """The request ``FAILED`` on the platform's side."""
+
+
+class WaitTimeoutError(_RequestStateError, TimeoutError):
+    """``signature_requests.wait`` ran out of time; ``status`` and ``context`` are the last seen
+    (``None`` when no poll answered)."""

@@ -229,7 +229,6 @@ class Pipeline:
             token = await shared.tokens.get() if route.authenticated else None
             replays.observe(shared.tokens)
             request = self._build(call, token)
-            started = shared.clock()
             outcome = await self._attempt(call, request, attempt)
             if isinstance(outcome, BaseException):
                 wait = self._options.retry.wait_after_error(
@@ -241,12 +240,12 @@ class Pipeline:
                 if wait is None:
                     raise self._transport_failure(outcome, call) from outcome
             elif 200 <= outcome.status_code < 300:
-                if capturing() and route is not AUTH_ROUTE:  # with_raw_response
-                    record(Answer.of(request, outcome, shared.clock() - started, attempt))
                 return outcome
             elif replays.should_replay(outcome.status_code, token):
                 assert token is not None
                 await outcome.aclose()
+                if shared.flight is not None:  # the fleet's copy first, if still this token
+                    await shared.flight.discard(token)
                 replays.replay(shared.tokens, token)
                 continue
             else:
@@ -323,6 +322,9 @@ class Pipeline:
                     outcome = await http.send(request, stream=call.stream, follow_redirects=False)
         except (TimeoutError, httpx.TransportError) as exc:
             outcome = exc
+        else:
+            if capturing() and call.route is not AUTH_ROUTE and outcome.is_success:
+                record(Answer.of(request, outcome, clock() - started, attempt))  # raw response
         if logger.isEnabledFor(logging.DEBUG):
             elapsed_ms = (clock() - started) * 1000.0
             shown = (

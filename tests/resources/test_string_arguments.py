@@ -34,6 +34,9 @@ PLAUSIBLE: dict[str, Any] = {
     "roles": {"DEVELOPMENT": ["ADMIN"]},
     "status": "PUBLISHED",
     "target": "APPLICATION",
+    "documents": [b"%PDF-1.4"],
+    "signers": ["65f1a2b3c4d5e6f7a8b9c0d3"],
+    "signature_request_ids": ["65f1a2b3c4d5e6f7a8b9c0d1"],
 }
 
 
