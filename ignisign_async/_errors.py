@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
-from ._headers import request_id_of
+from ._request_id import request_id_of
 
 if TYPE_CHECKING:
     from .models.enums import SignatureRequestStatus

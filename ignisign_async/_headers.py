@@ -1,18 +1,14 @@
 """Header codecs: ``Content-Length``, ``Content-Disposition`` file names (read, and written for
-multipart parts), the request id of an answer."""
+multipart parts)."""
 
 from __future__ import annotations
 
 import codecs
 import re
 import unicodedata
-from collections.abc import Mapping
-from typing import Final
 from urllib.parse import quote, unquote
 
 __all__ = [
-    "REQUEST_ID_HEADERS",
-    "request_id_of",
     "CONTROL_CHARS",
     "filename_params",
     "parse_content_disposition",
@@ -101,27 +97,3 @@ def filename_params(name: str) -> str:
         if not unicodedata.combining(ch)
     )
     return f"filename={quote_param(fallback)}; filename*=UTF-8''{quote(name, safe='')}"
-
-
-REQUEST_ID_HEADERS: Final = (
-    "x-request-id",
-    "request-id",
-    "x-correlation-id",
-    "correlation-id",
-    "x-amzn-requestid",
-    "x-amz-request-id",
-    "x-cloud-trace-context",
-    "cf-ray",
-)
-"""Where an answer's request id is looked for, in this order (the first one present wins)."""
-
-
-def request_id_of(headers: Mapping[str, str] | None) -> str | None:
-    """The answer's request id: the first of :data:`REQUEST_ID_HEADERS` it carries."""
-    if not headers:
-        return None
-    for name in REQUEST_ID_HEADERS:
-        value = headers.get(name)
-        if value:
-            return value
-    return None

@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar, final
 
 import httpx
 
-from ._headers import request_id_of
+from ._request_id import request_id_of
 
 __all__ = ["APIResponse"]
 

@@ -20,7 +20,7 @@ from ignisign_async import (
     InternalServerError,
     NotFoundError,
 )
-from ignisign_async._headers import REQUEST_ID_HEADERS
+from ignisign_async._request_id import REQUEST_ID_HEADERS
 from tests.conftest import APP_ENV, APP_ID, SECRET, make_jwt
 
 BASE = "https://api.ignisign.io"
