@@ -12,6 +12,7 @@ from typing import TypedDict
 
 import httpx
 
+from .._token_store import TokenStore
 from .._types import AppEnvName
 from ..models.enums import AppEnv
 
@@ -34,3 +35,4 @@ class ClientOptions(TypedDict, total=False):
     deadline: float | None
     transport: httpx.AsyncBaseTransport | None
     default_headers: Mapping[str, str] | None
+    token_store: TokenStore | None
