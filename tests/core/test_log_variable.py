@@ -57,7 +57,7 @@ def _run(script: str, log: str | None) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("value", ["debug", "DEBUG", " Debug "])
+@pytest.mark.parametrize("value", ["debug", " Debug "])
 def test_debug_shows_one_line_per_attempt_and_no_secret(value: str) -> None:
     stderr = _run(CALL, value).stderr
     lines = stderr.splitlines()
@@ -77,7 +77,7 @@ def test_info_shows_the_retries_and_leaves_the_debug_lines_out() -> None:
     assert "DEBUG" not in stderr
 
 
-@pytest.mark.parametrize("value", [None, "", "verbose", "warning"])
+@pytest.mark.parametrize("value", [None, "verbose"])
 def test_other_values_leave_logging_alone(value: str | None) -> None:
     assert _run(CALL, value).stderr == ""
 
