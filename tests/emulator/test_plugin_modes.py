@@ -158,10 +158,18 @@ def test_anyio_plugin_on_asyncio_and_trio_without_pytest_asyncio(tmp_path: Path)
         async def test_async(ignisign_client, fake_ignisign, anyio_backend):
             assert sniffio.current_async_library() == anyio_backend
             await workflow(ignisign_client, fake_ignisign)
+
+        @pytest.mark.anyio
+        async def test_webhooks_left_in_flight(ignisign_client, fake_ignisign):
+            from ignisign_async.testing import asgi_sender
+
+            fake_ignisign.webhook_sender = asgi_sender(ignisign_client.webhook_router().asgi())
+            await ignisign_client.webhooks.create(url="https://example.com/hook")
+            await workflow(ignisign_client, fake_ignisign)  # deliveries still queued at the end
         """,
         "-p",
         "no:asyncio",
     )
-    assert passed(output) == 3, output
+    assert passed(output) == 5, output
     assert "test_async[asyncio]" in output
     assert "test_async[trio]" in output
