@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import pytest
 import respx
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ignisign_async import AsyncIgnisign
@@ -84,7 +84,9 @@ def test_every_model_has_the_conversions() -> None:
 @given(data=st.data())
 def test_every_model_round_trips(name: str, data: st.DataObject) -> None:
     cls = MODELS[name]
-    _round_trips(structure(data.draw(model_wire(cls), label="json"), cls))
+    wire = data.draw(model_wire(cls), label="json")
+    assume("nan" not in repr(wire))  # NaN (in free-form content) is kept, but never equal to itself
+    _round_trips(structure(wire, cls))
 
 
 def _events() -> st.SearchStrategy[dict[str, Any]]:
