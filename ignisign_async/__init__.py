@@ -46,6 +46,8 @@ _setup_logging()
 if TYPE_CHECKING:
     from ._downloads import DownloadResult, DownloadStream, ProgressCallback
     from ._redis_store import RedisTokenStore
+    from ._response import APIResponse
+    from .models._base import Model
     from .sync import Ignisign
     from .webhooks import WebhookEvent, WebhookRouter
 
@@ -86,6 +88,8 @@ __all__ = [
     "TokenStore",
     "MemoryTokenStore",
     "RedisTokenStore",
+    "APIResponse",
+    "Model",
 ]
 
 _LAZY = {
@@ -96,6 +100,8 @@ _LAZY = {
     "DownloadResult": "._downloads",
     "ProgressCallback": "._downloads",
     "RedisTokenStore": "._redis_store",
+    "APIResponse": "._response",
+    "Model": ".models._base",
 }
 
 
