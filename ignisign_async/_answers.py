@@ -20,8 +20,6 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
-    redact_tokens,
-    shows_token,
 )
 
 __all__ = [
@@ -65,6 +63,7 @@ async def read_error(
     error = api_error_from_response(response, content, request=request, retry_after=retry_after)
     error.message = redact(error.message)
     error.args = (error.message,)
+    # ... and in its headers (the error keeps them: request id, rate-limit counters...)
     error.response_headers = httpx.Headers(
         [(name, redact(value)) for name, value in error.response_headers.multi_items()]
     )
@@ -150,12 +149,5 @@ def api_error_from_response(
         body=body,
         request=request,
         retry_after=retry_after,
-        response_headers=_clean_headers(response.headers),
+        response_headers=response.headers,
     )
-
-
-def _clean_headers(headers: httpx.Headers) -> httpx.Headers:
-    """The answer's headers, any JWT-shaped value (a server echoing the token) redacted."""
-    if not any(shows_token(value) for value in headers.values()):
-        return headers
-    return httpx.Headers([(k, redact_tokens(v)) for k, v in headers.multi_items()])
