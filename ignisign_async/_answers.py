@@ -18,14 +18,27 @@ import anyio
 import httpx
 
 from ._decoding import Decoder
-from ._errors import APIError, APIResponseValidationError, api_error_from_response
+from ._errors import (
+    APIError,
+    APIResponseValidationError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
 from ._headers import parse_length
 from ._secrets import Redactor
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "MAX_ERROR_BODY",
+    "api_error_from_response",
     "check_max_response_bytes",
+    "error_class_for",
     "parse_json",
     "read_body",
     "read_error",
@@ -172,8 +185,75 @@ async def read_error(
     context = redactor.value(error.context)
     error.context = context if isinstance(context, Mapping) else None
     error.body = redactor.value(error.body)
+    # ... and in its headers (the error keeps them: request id, rate-limit counters...)
+    error.response_headers = httpx.Headers(
+        [(name, redactor.text(value)) for name, value in error.response_headers.multi_items()]
+    )
     return error
 
 
 async def _close(response: httpx.Response) -> None:
     await response.aclose()  # httpcore shields the release of the connection itself
+
+
+_STATUS_ERRORS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def error_class_for(status_code: int) -> type[APIError]:
+    """The :class:`APIError` subclass for an HTTP status code."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status_code, APIError)
+
+
+def api_error_from_response(
+    response: httpx.Response, content: bytes, *, request: str, retry_after: float | None = None
+) -> APIError:
+    """Build the typed error for an error response, given the head of its body.
+
+    Accepts the documented error body (``message``, ``code``, ``context``...), the ``errorCode``
+    spelling of the ``IgnisignError`` model, and bodies that are not JSON at all.
+    """
+    status = response.status_code
+    text = content.decode("utf-8", errors="replace")
+    body: object
+    try:
+        body = jsonlib.loads(text) if text.strip() else text
+    except ValueError:
+        body = text
+    code: str | None = None
+    message: str | None = None
+    context: Mapping[str, Any] | None = None
+    if isinstance(body, Mapping):
+        raw_code = body.get("code", body.get("errorCode"))
+        code = raw_code if isinstance(raw_code, str) else None
+        raw_message = body.get("message")
+        if isinstance(raw_message, str):
+            message = raw_message
+        elif raw_message is not None:
+            message = jsonlib.dumps(raw_message, default=str)[:500]
+        raw_context = body.get("context")
+        context = raw_context if isinstance(raw_context, Mapping) else None
+    if message is None:
+        reason = response.reason_phrase or "HTTP error"
+        snippet = text.strip()[:200] if isinstance(body, str) else ""
+        message = f"{reason}: {snippet}" if snippet else reason
+    cls = error_class_for(status)
+    return cls(
+        message,
+        status_code=status,
+        code=code,
+        context=context,
+        body=body,
+        request=request,
+        retry_after=retry_after,
+        response_headers=response.headers,
+    )

@@ -46,7 +46,8 @@ def enum_arg(cls: type[_E], value: _E | str, *, name: str) -> _E:
     if isinstance(value, str) and value in cls._value2member_map_:
         return cls._value2member_map_[value]  # type: ignore[return-value]
     allowed = ", ".join(m.value for m in cls)
-    raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
+    shown = value.value if isinstance(value, ApiEnum) else value  # not a member's look-alike repr
+    raise ValueError(f"{name} must be one of {allowed}; got {shown!r}")
 
 
 def wire_value(value: Any) -> Any:

@@ -300,6 +300,7 @@ def auth_failure(exc: APIError) -> APIError:
         context=exc.context,
         body=exc.body,
         request=exc.request,
+        response_headers=exc.response_headers,
     )
 
 

@@ -35,13 +35,15 @@ from ._config import (
     transport_enforces,
 )
 from ._pipeline import Pipeline
+from ._raw import RawResponses
 from ._retry import RetryPolicy
 from ._routes import Route
 from ._store_flight import StoreFlight
-from ._types import NOT_GIVEN, BodyFactory, NotGiven
+from ._types import NOT_GIVEN, AppEnvName, BodyFactory, NotGiven
 
 if TYPE_CHECKING:
     from ._token_store import TokenStore
+    from .models.enums import AppEnv
     from .models.health import HealthStatus
     from .resources.applications import Applications
     from .resources.documents import Documents
@@ -95,7 +97,7 @@ class AsyncIgnisign:
     def __init__(
         self,
         app_id: str | None = None,
-        app_env: str | None = None,
+        app_env: AppEnvName | AppEnv | None = None,
         secret: str | None = None,
         *,
         base_url: str | None = None,
@@ -275,6 +277,12 @@ class AsyncIgnisign:
         await self.aclose()
 
     # -- top-level operations -------------------------------------------------------------
+
+    @property
+    def with_raw_response(self) -> RawResponses[AsyncIgnisign]:
+        """``health()`` returning an :class:`~ignisign_async.APIResponse`; each sub-client has
+        its own (``client.signers.with_raw_response.get(...)``)."""
+        return RawResponses(self)
 
     async def health(self) -> HealthStatus:
         """Whether the API is up (``GET /v3/healthcheck``, no authentication)::

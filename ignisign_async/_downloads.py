@@ -27,6 +27,7 @@ import httpx
 
 from ._args import max_bytes_arg, progress_arg
 from ._decoding import Decoder, Rechunk
+from ._download_handle import OpenDownload
 from ._errors import DownloadError
 from ._files import TempFile, check_target, write_behind, write_file
 from ._headers import parse_content_disposition, parse_length
@@ -46,7 +47,8 @@ __all__ = [
 ]
 
 ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
-"""Called as ``progress(bytes_done, total_or_None)``: after each chunk, and once at the end."""
+"""Called as ``progress(bytes_done, total_or_None)`` after each chunk, and once more at the end
+when the total was unknown (``progress(done, done)``) or nothing arrived: the end is told once."""
 
 SaveTarget: TypeAlias = Union[str, "os.PathLike[str]", IO[bytes]]
 """Where a download goes: a path, or a binary file object open for writing."""
@@ -306,8 +308,8 @@ class DownloadStream:
                 progress(done, total)
         if pending:
             await deliver(pending)
-        if progress is not None:
-            progress(done, total if total is not None else done)
+        if progress is not None and (total is None or not done):
+            progress(done, done if total is None else total)  # else the last chunk told it
         return done
 
     def _refuse_announced_excess(self) -> None:
@@ -360,7 +362,7 @@ def open_download(
     announced.
     """
     max_bytes_arg(max_bytes)
-    return _open_download(pipeline, route, ids, max_bytes)
+    return OpenDownload(_open_download(pipeline, route, ids, max_bytes), DownloadStream)
 
 
 @contextlib.asynccontextmanager

@@ -34,6 +34,7 @@ from ._auth import AUTH_PATH, ReplayBook, auth_body, auth_failure, token_from_an
 from ._calls import Call, Streamed, build_request
 from ._config import Identity, Options, Shared
 from ._errors import APIConnectionError, APIError, APIResponseValidationError, APITimeoutError
+from ._raw import Answer, capturing, record
 from ._retry import parse_retry_after
 from ._routes import Route, encode_query
 from ._secrets import Redactor, Secret
@@ -241,6 +242,7 @@ class Pipeline:
                 wait = await self._wait_or_raise(call, outcome[0], retries)
             retries += 1
             replays.retried()
+            _log_retry(call, outcome, wait, retries)
             await shared.sleep(wait)
 
     def _time_left(self, call: Call) -> float | None:
@@ -297,6 +299,10 @@ class Pipeline:
                 outcome = (response, content)
         except (TimeoutError, httpx.TransportError) as exc:
             outcome = exc
+        else:
+            if capturing() and call.route is not AUTH_ROUTE and response.is_success:
+                elapsed = clock() - started
+                record(Answer.of(request, response, elapsed, attempt, content))  # raw response
         if logger.isEnabledFor(logging.DEBUG):
             if isinstance(outcome, BaseException):
                 shown, word = type(outcome).__name__, "after"
@@ -344,18 +350,33 @@ class Pipeline:
         return wait
 
     def _transport_failure(self, error: BaseException, call: Call) -> APIConnectionError:
+        host = httpx.URL(call.url).netloc.decode("ascii", "replace")  # the error names it
         if isinstance(error, (TimeoutError, httpx.TimeoutException)):
             left = self._time_left(call)
             if left is not None and left <= 1e-3:
                 return APITimeoutError(_DEADLINE, request=call.name)
             return APITimeoutError(
-                f"Request timed out ({type(error).__name__}).", request=call.name
+                f"Request to {host} timed out ({type(error).__name__}).", request=call.name
             )
         detail = self.redact(str(error)) or type(error).__name__
-        return APIConnectionError(f"Connection error: {detail}", request=call.name)
+        if isinstance(error, httpx.ConnectError):
+            message = f"Could not connect to {host}: {detail}"
+        else:
+            message = f"Connection error with {host}: {detail}"
+        return APIConnectionError(message, request=call.name)
 
 
 async def _drop(response: httpx.Response) -> None:
     """Close an answer we will not read (its connection is closed, not drained)."""
     with anyio.CancelScope(shield=True):
         await response.aclose()
+
+
+def _log_retry(call: Call, outcome: object, wait: float, n: int) -> None:
+    """One INFO line per retry (``IGNISIGN_LOG=info`` shows them)."""
+    if logger.isEnabledFor(logging.INFO):
+        if isinstance(outcome, BaseException):
+            why = type(outcome).__name__
+        else:
+            why = str(outcome[0].status_code) if isinstance(outcome, tuple) else "?"
+        logger.info("%s -> %s: retry %d in %.2f s", call.name, why, n, wait)

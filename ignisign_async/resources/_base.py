@@ -22,6 +22,7 @@ from .._downloads import (
     download,
     open_download,
 )
+from .._raw import RawResponses
 from .._serde import camel
 from .._types import NOT_GIVEN, BodyFactory
 
@@ -34,6 +35,7 @@ __all__ = ["Resource", "body", "paginate", "MAX_PAGES"]
 
 _T_co = TypeVar("_T_co", covariant=True)
 _T = TypeVar("_T")
+_S = TypeVar("_S", bound="Resource")
 
 logger = logging.getLogger("ignisign_async")
 
@@ -52,6 +54,16 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
+
+    @property
+    def with_raw_response(self: _S) -> RawResponses[_S]:
+        """These methods, each returning an :class:`~ignisign_async.APIResponse` (status,
+        headers, request id, timing) whose ``parse()`` gives the model::
+
+            response = await client.signers.with_raw_response.get(signer_id)
+            response.request_id, response.parse().status
+        """
+        return RawResponses(self)
 
     @overload
     async def _request(

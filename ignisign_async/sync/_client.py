@@ -13,7 +13,8 @@ from .._client import AsyncIgnisign
 from .._config import DEFAULT_TIMEOUT
 from .._sync.twins import ClientTwin
 from .._token_store import TokenStore
-from .._types import NOT_GIVEN, NotGiven
+from .._types import NOT_GIVEN, AppEnvName, NotGiven
+from ..models.enums import AppEnv
 from ..models.health import HealthStatus
 from ._webhooks import SyncWebhookRouter
 from .applications import Applications
@@ -61,7 +62,7 @@ class Ignisign(ClientTwin):
     def __init__(
         self,
         app_id: str | None = None,
-        app_env: str | None = None,
+        app_env: AppEnvName | AppEnv | None = None,
         secret: str | None = None,
         *,
         base_url: str | None = None,

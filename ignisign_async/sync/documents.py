@@ -28,6 +28,7 @@ class Documents(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "documents"
 
     def init(
         self,

@@ -24,6 +24,7 @@ class Proofs(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "proofs"
 
     def list_signatures(self, document_id: str) -> list[Signature]:
         """Every signature of a document."""

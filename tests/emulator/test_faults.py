@@ -208,3 +208,10 @@ async def test_concurrent_clients_share_one_token_and_never_block(
             group.start_soon(call)
     assert results == [4] * 50
     assert fake.auth_requests == 1
+
+
+async def test_injected_failures_carry_the_code_of_their_status(direct: Raw) -> None:
+    fake = direct.fake
+    for status, code in [(429, "TOO_MANY_REQUESTS"), (400, "BAD_REQUEST"), (503, "INTERNAL_ERROR")]:
+        fake.faults.fail_next(status=status)
+        await direct.error("GET", "{E}/signature-profiles", status, code)
