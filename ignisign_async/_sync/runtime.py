@@ -206,11 +206,9 @@ class SyncRuntime:
         if self._closed:
             raise RuntimeError(self._closed_message)
         if self._per_thread and not in_async_context():
-            try:
-                slot: Slot = self._local.slot
-            except AttributeError:
-                return self._new_local_slot()
-            return slot
+            slot: Slot | None = getattr(self._local, "slot", None)
+            # built outside any ``except``: a bad argument's ValueError comes alone, unchained
+            return self._new_local_slot() if slot is None else slot
         slot_ = self._helper_slot or self._start_helper()
         if get_running_loop() is slot_.loop:
             raise RuntimeError(OWN_LOOP_MESSAGE)
