@@ -21,13 +21,17 @@ Nothing here knows an endpoint: the logic stays in the async core.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 import httpx
 
 from .._client import ClientState
+from ..webhooks._parse import WebhookBody
+from ..webhooks._router import CallbackFailure, ConsumeResult, WebhookCallback, callback_failed
 from .iterators import iterate, iterate_bytes
 from .runtime import ClientFactory, Pin, SyncRuntime, View, loop_free_transport
 
@@ -184,6 +188,10 @@ class ClientTwin(ResourceTwin):
 # -- downloads ------------------------------------------------------------------------------
 
 
+async def _wait(awaitable: Awaitable[object], client: AsyncIgnisign) -> object:
+    return await awaitable
+
+
 async def _enter(manager: contextlib.AbstractAsyncContextManager[_T]) -> _T:
     return await manager.__aenter__()
 
@@ -291,16 +299,17 @@ class RouterTwin(Generic[_C]):
 
         def webhook_view(request):                                # Django
             result = router.consume(request.body)                 # blocks until callbacks ran
-            return JsonResponse({"ok": result.ok})
+            return JsonResponse({"ok": result.ok}, status=200 if result.ok else 500)
 
-    Plain-function callbacks run in the thread that calls ``consume``; async ones on its loop.
+    Plain-function callbacks run in the thread that calls ``consume``, with no event loop running
+    (Django's ORM works there); ``async def`` ones run on that thread's private loop, in turn.
     ``consume`` raises :class:`~ignisign_async.WebhookError` for a malformed body and
     :class:`~ignisign_async.WebhookVerificationError` for one that fails verification (no callback
     runs then); a callback that raises is logged and reported in the result, never raised.
     """
 
     # The base of the generated SyncWebhookRouter. Registrations live in ``_target``, an async
-    # router that never consumes anything itself. Each ``consume`` runs on the calling thread's
+    # router that never consumes anything itself. Its async methods run on the calling thread's
     # loop, through a router bound to that loop's client with the same registrations.
 
     __slots__ = ("_client", "_target")
@@ -317,6 +326,32 @@ class RouterTwin(Generic[_C]):
     def client(self) -> _C:
         """The sync client whose app id, environment and credentials verify events."""
         return self._client
+
+    def consume(self, body: WebhookBody) -> ConsumeResult:
+        """Verify and parse ``body``, then run every matching callback in registration order.
+
+        The body is verified on this thread's private event loop. Plain-function callbacks then
+        run right here, in the calling thread, with no event loop running: Django's ORM, Flask's
+        request context and asyncio-aware libraries work in them, and they may call the sync
+        client. ``async def`` callbacks (and awaitables a plain function returns) are run to
+        completion on the private loop, one at a time. Raises :class:`~ignisign_async.WebhookError`
+        or :class:`~ignisign_async.WebhookVerificationError` before any callback runs; a callback
+        that raises is logged and reported in the result (answer IgniSign with a 5xx then).
+        """
+        event = self._call(lambda router: router.verify(body))
+        ran: list[WebhookCallback] = []
+        failed: list[CallbackFailure] = []
+        for registration in [r for r in self._target.registrations if r.matches(event)]:
+            callback = registration.callback
+            try:
+                result = callback(event)
+                if inspect.isawaitable(result):  # an async callback's coroutine, for instance
+                    self._client._runtime.call(self._client._view, partial(_wait, result))
+            except Exception as exc:
+                failed.append(callback_failed(callback, event, exc))
+            else:
+                ran.append(callback)
+        return ConsumeResult(event, tuple(ran), tuple(failed))
 
     def _call(self, fn: Callable[[WebhookRouter], Coroutine[Any, Any, _T]]) -> _T:
         async def on_loop(client: AsyncIgnisign) -> _T:
