@@ -11,6 +11,7 @@ from .._types import NOT_GIVEN, NotGiven
 from ..models.webhook_events import WebhookEventFilter
 from ..models.webhooks import (
     RemovedWebhook,
+    ResentFailedEvents,
     ResentWebhookEvent,
     TokenCheckResult,
     WebhookEndpoint,
@@ -127,6 +128,21 @@ class Webhooks(Resource):
         client = self._client
         payload = {"token": token, "appId": client.app_id, "appEnv": client.app_env}
         return await client._request(CHECK_TOKEN, json=payload, cast=TokenCheckResult)
+
+    async def resend_failed(self, webhook_id: str) -> ResentFailedEvents:
+        """Deliver again, once each, every event of an endpoint whose delivery FAILED::
+
+            resent = await client.webhooks.resend_failed(webhook_id)   # after a callback fix
+
+        The FAILED records are all listed first, then resent in that order. A resent event is
+        PENDING, then SUCCESS or FAILED again: calling this twice never resends one twice unless
+        its new delivery failed too. If a resend call fails, the error is raised and the events
+        not resent yet stay FAILED (call again).
+        """
+        failed = [record.id async for record in self.iter_events(webhook_id, filter="FAILED")]
+        for event_id in failed:
+            await self.resend_event(webhook_id, event_id)
+        return ResentFailedEvents(webhook_id=webhook_id, event_ids=tuple(failed))
 
 
 def _omit_none(value: str | None) -> str | NotGiven:
