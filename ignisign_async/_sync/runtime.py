@@ -139,7 +139,8 @@ class SyncRuntime:
 
     ``factory`` builds an :class:`AsyncIgnisign` with the token source it is given (all share
     one token); it is called inside the loop that will run the client: once per calling thread
-    (``per_thread=True``), or once on the helper thread.
+    (``per_thread=True``), or once on the helper thread. ``fork_safe``: whether a forked child may
+    start afresh (else the client refuses every call there: it would share the parent's sockets).
     Construction builds the first client right away, so bad arguments raise here.
     """
 
@@ -148,6 +149,7 @@ class SyncRuntime:
         "_closed",
         "_closed_message",
         "_factory",
+        "_fork_safe",
         "_helper_slot",
         "_local",
         "_lock",
@@ -158,9 +160,10 @@ class SyncRuntime:
         "home",
     )
 
-    def __init__(self, factory: ClientFactory, *, per_thread: bool) -> None:
+    def __init__(self, factory: ClientFactory, *, per_thread: bool, fork_safe: bool) -> None:
         self._factory = factory
         self._per_thread = per_thread
+        self._fork_safe = fork_safe
         self._closed = False
         self._closed_message = CLOSED_MESSAGE
         self._pid = os.getpid()
@@ -314,7 +317,7 @@ class SyncRuntime:
         self._helper_slot = None
         self._tokens = SharedTokens()
         self._pid = os.getpid()
-        if not self._per_thread:  # a caller's transport or http_client: the parent's connections
+        if not self._fork_safe:  # a caller's transport or http_client: the parent's connections
             self._closed = True
             self._closed_message = FORKED_MESSAGE
 

@@ -1,0 +1,135 @@
+"""The facade's I/O through httpx's blocking transports, under the async core.
+
+A private loop of the sync facade runs one call at a time in its thread, so the async core can do
+its I/O through a blocking transport there: nothing else waits on that loop. :class:`SyncBridge`
+is an ``httpx.AsyncBaseTransport`` that sends each request through an ``httpx.BaseTransport`` or
+a caller's ``httpx.Client`` (``client.send(request, stream=True)``: its proxies, certificates,
+event hooks, auth and mounts apply) and hands the response body over chunk by chunk, read
+blockingly as the core asks for it (downloads stay in constant memory).
+
+The bridge holds nothing bound to an event loop (``loop_free``): each thread's loop may use it.
+By default the facade gives every thread a bridge over its own ``httpx.HTTPTransport`` (or, when
+the environment names proxies, its own ``httpx.Client``, which applies them: the environment is
+trusted as ``AsyncIgnisign`` trusts it), closed with the client. A caller's transport or client
+is shared by every thread (httpx's sync pools are thread-safe) and never closed by the SDK.
+
+A request body that is an async stream (a streamed upload) is read into memory first: the
+blocking transport cannot wait for the loop it would block.
+"""
+
+from __future__ import annotations
+
+import functools
+import urllib.request
+from collections.abc import AsyncIterator, Callable
+from types import TracebackType
+from typing import Final, final
+
+import httpx
+
+__all__ = ["SyncBridge", "sync_bridge"]
+
+
+class _Body(httpx.AsyncByteStream):
+    """A response body read blockingly, as raw chunks, when the core iterates it."""
+
+    __slots__ = ("_response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        stream = self._response.stream
+        assert isinstance(stream, httpx.SyncByteStream)
+        for chunk in stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        self._response.close()
+
+
+@final
+class SyncBridge(httpx.AsyncHTTPTransport):
+    """An async transport doing its I/O through a blocking ``send`` in the calling thread.
+
+    It is an ``httpx.AsyncHTTPTransport`` for what that promises the core: httpx's timeouts are
+    enforced below it (by the blocking transport, on every socket operation), so the SDK adds no
+    bound of its own to an attempt, which it could not apply to a blocking call anyway. It opens
+    no pool of its own.
+    """
+
+    loop_free: Final = True
+    """Usable from several event loops: it holds nothing bound to one (see :mod:`.runtime`)."""
+
+    __slots__ = ("_close", "_name", "_send")
+
+    def __init__(  # no super().__init__(): the blocking transport holds the pool
+        self,
+        send: Callable[[httpx.Request], httpx.Response],
+        *,
+        close: Callable[[], None] | None,
+        name: str,
+    ) -> None:
+        self._send = send
+        self._close = close
+        self._name = name
+
+    def __repr__(self) -> str:
+        return f"<SyncBridge over {self._name}>"
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not isinstance(request.stream, httpx.SyncByteStream):  # a streamed upload
+            request.stream = httpx.ByteStream(b"".join([chunk async for chunk in request.stream]))
+        response = self._send(request)
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=_Body(response),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        if self._close is not None:
+            self._close()
+
+    async def __aenter__(self) -> SyncBridge:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        await self.aclose()
+
+
+def _client_send(client: httpx.Client) -> Callable[[httpx.Request], httpx.Response]:
+    defaults = client.headers
+
+    def send(request: httpx.Request) -> httpx.Response:
+        headers = request.headers
+        for name, value in defaults.multi_items():  # the client's own headers, unless set
+            if name not in headers:
+                headers[name] = value
+        # never follow a redirect: it would re-send the body (the app secret) to another host
+        return client.send(request, stream=True, follow_redirects=False)
+
+    return send
+
+
+def sync_bridge(
+    transport: httpx.BaseTransport | None = None, http_client: httpx.Client | None = None
+) -> SyncBridge:
+    """A bridge over the caller's ``transport`` or ``http_client`` (left open), else over a new
+    ``httpx.Client`` of its own (closed with the bridge)."""
+    if transport is not None:
+        return SyncBridge(transport.handle_request, close=None, name=repr(transport))
+    if http_client is not None:
+        return SyncBridge(_client_send(http_client), close=None, name="the caller's httpx.Client")
+    if urllib.request.getproxies():  # the environment names proxies: httpx.Client applies them
+        own = httpx.Client(trust_env=True, follow_redirects=False)
+        send = functools.partial(own.send, stream=True, follow_redirects=False)
+        return SyncBridge(send, close=own.close, name="its own httpx.Client")
+    pool = httpx.HTTPTransport(trust_env=True)  # else the transport alone: the core's client
+    return SyncBridge(pool.handle_request, close=pool.close, name="its own httpx.HTTPTransport")
