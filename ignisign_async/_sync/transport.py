@@ -13,18 +13,21 @@ the environment names proxies, its own ``httpx.Client``, which applies them: the
 trusted as ``AsyncIgnisign`` trusts it), closed with the client. A caller's transport or client
 is shared by every thread (httpx's sync pools are thread-safe) and never closed by the SDK.
 
-A request body that is an async stream (a streamed upload) is read into memory first: the
-blocking transport cannot wait for the loop it would block.
+A request body that is an async stream (a streamed upload) cannot be read by a blocking send in
+the loop's own thread (it would wait for the loop it blocks): such a request is sent from a worker
+thread, which pulls each chunk from the loop as the transport writes it (constant memory).
 """
 
 from __future__ import annotations
 
 import functools
 import urllib.request
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
 from typing import Final, final
 
+import anyio.from_thread
+import anyio.to_thread
 import httpx
 
 __all__ = ["SyncBridge", "sync_bridge"]
@@ -46,6 +49,26 @@ class _Body(httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         self._response.close()
+
+
+async def _next_chunk(chunks: AsyncIterator[bytes]) -> bytes | None:
+    try:
+        return await chunks.__anext__()
+    except StopAsyncIteration:
+        return None
+
+
+class _PulledBody(httpx.SyncByteStream):
+    """An async request body, read from a worker thread one chunk at a time on its loop."""
+
+    __slots__ = ("_chunks",)
+
+    def __init__(self, stream: httpx.AsyncByteStream) -> None:
+        self._chunks = stream.__aiter__()
+
+    def __iter__(self) -> Iterator[bytes]:
+        while (chunk := anyio.from_thread.run(_next_chunk, self._chunks)) is not None:
+            yield chunk
 
 
 @final
@@ -78,9 +101,11 @@ class SyncBridge(httpx.AsyncHTTPTransport):
         return f"<SyncBridge over {self._name}>"
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if not isinstance(request.stream, httpx.SyncByteStream):  # a streamed upload
-            request.stream = httpx.ByteStream(b"".join([chunk async for chunk in request.stream]))
-        response = self._send(request)
+        if isinstance(request.stream, httpx.SyncByteStream):  # bytes: the usual case
+            response = self._send(request)
+        else:  # a streamed upload: the loop must stay free to produce its chunks
+            request.stream = _PulledBody(request.stream)
+            response = await anyio.to_thread.run_sync(self._send, request)
         return httpx.Response(
             response.status_code,
             headers=response.headers,

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -139,3 +141,44 @@ def test_a_callers_client_is_refused_after_fork_the_own_one_starts_afresh(
     callers.close()
     own.close()
     http.close()
+
+
+class BodyCounting(httpx.BaseTransport):
+    """Passes requests on, counting the chunks of each streamed body as the socket takes them."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.chunks: list[int] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/file"):
+            original = request.stream
+            assert isinstance(original, httpx.SyncByteStream)
+
+            def counted() -> Iterator[bytes]:
+                for chunk in original:
+                    self.chunks.append(len(chunk))
+                    yield chunk
+
+            request.stream = _Stream(counted())
+        return self.inner.handle_request(request)
+
+
+def test_an_upload_from_a_path_streams_through_a_blocking_transport(
+    fake: FakeIgnisign, url: str, tmp_path: Path
+) -> None:
+    pdf = b"%PDF-1.4\n" + bytes(range(256)) * (3 * 4096) + b"\n%%EOF\n"  # about 3 MiB
+    path = tmp_path / "contract.pdf"
+    path.write_bytes(pdf)
+    transport = BodyCounting(httpx.HTTPTransport())
+    client = fake.sync_client(transport=transport, base_url=url)
+    request = client.signature_requests.init(fake.default_signature_profile_id)
+    assert request.signature_request_id is not None
+    document = client.documents.init(signature_request_id=request.signature_request_id, label="C")
+    client.documents.provide_file(document.document_id, path, content_type="application/pdf")
+    assert len(transport.chunks) > 3  # read from the file as it was sent, not in one piece
+    assert max(transport.chunks) < len(pdf) // 2
+    saved = io.BytesIO()
+    client.documents.download_original(document.document_id, saved)
+    assert saved.getvalue() == pdf
+    client.close()
