@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ __all__ = [
     "OWN_LOOP_MESSAGE",
     "Helper",
     "HelperThread",
+    "Release",
     "Slot",
     "View",
     "close_all",
@@ -106,14 +107,27 @@ class Helper:
         loop.close()
 
 
-async def settle_and_close(client: AsyncIgnisign) -> None:
+Release = Callable[[], Awaitable[None]]
+"""Closes what a slot's client was built on and does not close itself (its ``http_client``)."""
+
+
+async def close_client(client: AsyncIgnisign, release: Release | None) -> None:
+    """Close ``client``, then what it was built on."""
+    try:
+        await client.aclose()
+    finally:
+        if release is not None:
+            await release()
+
+
+async def settle_and_close(client: AsyncIgnisign, release: Release | None) -> None:
     """On the helper's loop: let calls in flight finish, then close the client."""
     current = asyncio.current_task()
     pending = [task for task in asyncio.all_tasks() if task is not current]
     if pending:
         await asyncio.wait(pending)
     try:
-        await client.aclose()
+        await close_client(client, release)
     finally:
         await asyncio.get_running_loop().shutdown_asyncgens()
 
@@ -122,17 +136,17 @@ async def settle_and_close(client: AsyncIgnisign) -> None:
 class Slot:
     """An event loop, the async client built inside it, and who may run it."""
 
-    __slots__ = ("client", "closed", "helper", "lock", "loop", "pid", "thread", "views")
+    __slots__ = ("client", "closed", "helper", "lock", "loop", "pid", "release", "thread", "views")
 
     def __init__(
         self,
         loop: asyncio.AbstractEventLoop,
-        client: AsyncIgnisign,
+        built: tuple[AsyncIgnisign, Release | None],
         thread: threading.Thread,
         helper: Helper | None,
     ) -> None:
         self.loop = loop
-        self.client = client
+        self.client, self.release = built
         self.thread = thread
         self.helper = helper
         """The helper running this loop forever, or ``None``: ``thread`` runs it in place."""
@@ -174,7 +188,7 @@ class Slot:
                 return
             self.closed = True
             try:
-                self.helper.run(settle_and_close(self.client))
+                self.helper.run(settle_and_close(self.client, self.release))
             finally:
                 self.helper.stop()
             return
@@ -184,7 +198,7 @@ class Slot:
             self.closed = True
             loop = self.loop
             try:
-                loop.run_until_complete(self.client.aclose())
+                loop.run_until_complete(close_client(self.client, self.release))
                 loop.run_until_complete(loop.shutdown_asyncgens())
             finally:
                 loop.close()

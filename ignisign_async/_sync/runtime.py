@@ -47,6 +47,7 @@ from .loops import (
     OWN_LOOP_MESSAGE,
     Helper,
     HelperThread,
+    Release,
     Slot,
     View,
     close_all,
@@ -65,8 +66,9 @@ _T = TypeVar("_T")
 
 TokenFactory = Callable[[Callable[[], Awaitable[str]]], "TokenSource"]
 """What ``AsyncIgnisign(_tokens=...)`` takes: builds a client's token source from its fetch."""
-ClientFactory = Callable[[TokenFactory], "AsyncIgnisign"]
-"""Builds one loop's async client, given the token source factory it must use."""
+ClientFactory = Callable[[TokenFactory], "tuple[AsyncIgnisign, Release | None]"]
+"""Builds one loop's async client, given the token source factory it must use, and what closes
+what it was built on (``None``: closing the client closes everything)."""
 
 FORKED_MESSAGE: Final = (
     "this client cannot be used after os.fork(): its transport or http_client came from the "
@@ -220,17 +222,17 @@ class SyncRuntime:
     def _token_source(self, fetch: Callable[[], Awaitable[str]]) -> ThreadSharedTokenManager:
         return ThreadSharedTokenManager(fetch, self._tokens)
 
-    async def _build(self) -> AsyncIgnisign:
+    async def _build(self) -> tuple[AsyncIgnisign, Release | None]:
         return self._factory(self._token_source)
 
     def _new_local_slot(self) -> Slot:
         loop = asyncio.new_event_loop()
         try:
-            client = loop.run_until_complete(self._build())
+            built = loop.run_until_complete(self._build())
         except BaseException:
             loop.close()
             raise
-        slot = Slot(loop, client, threading.current_thread(), None)
+        slot = Slot(loop, built, threading.current_thread(), None)
         with self._lock:
             closed = self._closed
             if not closed:
@@ -254,11 +256,11 @@ class SyncRuntime:
             if slot is None:
                 helper = Helper()
                 try:
-                    client = helper.run(self._build())
+                    built = helper.run(self._build())
                 except BaseException:
                     helper.stop()
                     raise
-                slot = self._helper_slot = Slot(helper.loop, client, helper.thread, helper)
+                slot = self._helper_slot = Slot(helper.loop, built, helper.thread, helper)
             return slot
 
     @staticmethod

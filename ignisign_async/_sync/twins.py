@@ -33,8 +33,9 @@ from .._client import ClientState
 from ..webhooks._parse import WebhookBody
 from ..webhooks._router import CallbackFailure, ConsumeResult, WebhookCallback, callback_failed
 from .iterators import iterate, iterate_bytes
+from .loops import Release
 from .runtime import Pin, SyncRuntime, TokenFactory, View, loop_free_transport
-from .transport import sync_bridge
+from .transport import LeanClient, SyncBridge, sync_bridge
 
 if TYPE_CHECKING:
     from .._client import AsyncIgnisign
@@ -94,6 +95,14 @@ class ResourceTwin:
         return StreamContext(self._runtime, self._view, twin, fn)
 
 
+def _lean(
+    factory: TwinFactory, bridge: SyncBridge, tokens: TokenFactory
+) -> tuple[AsyncIgnisign, Release]:
+    """A loop's client on ``bridge``, through a :class:`LeanClient` that closing it releases."""
+    http = LeanClient(bridge)
+    return factory(None, http, tokens), http.aclose
+
+
 def _blocking(transport: object) -> TypeGuard[httpx.BaseTransport]:
     """A sync-only transport (``MockTransport`` is both: its async side is used)."""
     return isinstance(transport, httpx.BaseTransport) and not isinstance(
@@ -139,7 +148,9 @@ class ClientTwin(ResourceTwin):
     ) -> None:
         if transport is None and http_client is None:  # each thread: a bridge over its own client
             runtime = SyncRuntime(
-                lambda tokens: factory(sync_bridge(), None, tokens), per_thread=True, fork_safe=True
+                lambda tokens: _lean(factory, sync_bridge(), tokens),
+                per_thread=True,
+                fork_safe=True,
             )
         elif _blocking(transport) or isinstance(http_client, httpx.Client):
             sync_transport = transport if _blocking(transport) else None
@@ -148,14 +159,14 @@ class ClientTwin(ResourceTwin):
             if transport is not None and http_client is not None:
                 raise ValueError("pass transport or http_client, not both")
             runtime = SyncRuntime(
-                lambda tokens: factory(bridge, None, tokens), per_thread=True, fork_safe=False
+                lambda tokens: _lean(factory, bridge, tokens), per_thread=True, fork_safe=False
             )
         else:  # httpx's async transports and clients, as AsyncIgnisign takes them
             async_transport = cast("httpx.AsyncBaseTransport | None", transport)
             async_client = http_client
             in_place = loop_free_transport(async_transport, async_client)
             runtime = SyncRuntime(
-                lambda tokens: factory(async_transport, async_client, tokens),
+                lambda tokens: (factory(async_transport, async_client, tokens), None),
                 per_thread=in_place,
                 fork_safe=in_place,
             )

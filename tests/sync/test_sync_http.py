@@ -73,9 +73,10 @@ def test_a_callers_sync_transport_serves_every_thread(fake: FakeIgnisign, url: s
 def test_the_default_pool_is_a_blocking_transport_of_its_own(fake: FakeIgnisign, url: str) -> None:
     client = fake.sync_client(transport=None, base_url=url)
     assert client.health().is_alive
-    home = client._runtime.home
-    assert isinstance(home._shared.http._transport, SyncBridge)
+    http = client._runtime.home._shared.http
+    assert isinstance(http._transport, SyncBridge)
     client.close()
+    assert http.is_closed  # closing the facade released the pool it opened
 
 
 class CountingTransport(httpx.BaseTransport):
