@@ -24,13 +24,19 @@ import functools
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
-from typing import Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, TypeGuard, cast, final
 
 import anyio.from_thread
 import anyio.to_thread
 import httpx
 
-__all__ = ["LeanClient", "SyncBridge", "sync_bridge"]
+from .loops import Release
+from .runtime import SyncRuntime, TokenFactory, loop_free_transport
+
+if TYPE_CHECKING:
+    from .._client import AsyncIgnisign
+
+__all__ = ["LeanClient", "SyncBridge", "TwinFactory", "runtime_for", "sync_bridge"]
 
 
 class _Body(httpx.AsyncByteStream):
@@ -211,3 +217,58 @@ class LeanClient(httpx.AsyncClient):
             finally:
                 await response.aclose()
         return response
+
+
+TwinFactory = Callable[
+    ["httpx.AsyncBaseTransport | None", "httpx.AsyncClient | None", TokenFactory], "AsyncIgnisign"
+]
+"""Builds one loop's async client from a transport or client and a token source factory."""
+
+
+def runtime_for(
+    factory: TwinFactory,
+    transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
+    http_client: httpx.Client | httpx.AsyncClient | None,
+) -> SyncRuntime:
+    """The runtime of a sync client built with these arguments.
+
+    Nothing given: each thread's client on a bridge over its own pool (a forked child opens its
+    own). A blocking transport or ``httpx.Client``: one bridge over it, shared by every thread's
+    loop (refused in a forked child: it holds the parent's connections). An async transport or
+    client: as ``AsyncIgnisign`` takes it, run in place only when it is loop-free.
+    """
+    if transport is None and http_client is None:
+        return SyncRuntime(
+            lambda tokens: _lean(factory, sync_bridge(), tokens), per_thread=True, fork_safe=True
+        )
+    if _blocking(transport) or isinstance(http_client, httpx.Client):
+        if transport is not None and http_client is not None:
+            raise ValueError("pass transport or http_client, not both")
+        sync_client = http_client if isinstance(http_client, httpx.Client) else None
+        bridge = sync_bridge(transport if _blocking(transport) else None, sync_client)
+        return SyncRuntime(
+            lambda tokens: _lean(factory, bridge, tokens), per_thread=True, fork_safe=False
+        )
+    async_transport = cast("httpx.AsyncBaseTransport | None", transport)
+    async_client = http_client
+    in_place = loop_free_transport(async_transport, async_client)
+    return SyncRuntime(
+        lambda tokens: (factory(async_transport, async_client, tokens), None),
+        per_thread=in_place,
+        fork_safe=in_place,
+    )
+
+
+def _lean(
+    factory: TwinFactory, bridge: SyncBridge, tokens: TokenFactory
+) -> tuple[AsyncIgnisign, Release]:
+    """A loop's client on ``bridge``, through a :class:`LeanClient` that closing it releases."""
+    http = LeanClient(bridge)
+    return factory(None, http, tokens), http.aclose
+
+
+def _blocking(transport: object) -> TypeGuard[httpx.BaseTransport]:
+    """A sync-only transport (``MockTransport`` is both: its async side is used)."""
+    return isinstance(transport, httpx.BaseTransport) and not isinstance(
+        transport, httpx.AsyncBaseTransport
+    )

@@ -25,7 +25,7 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from functools import partial
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeGuard, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 import httpx
 
@@ -33,9 +33,8 @@ from .._client import ClientState
 from ..webhooks._parse import WebhookBody
 from ..webhooks._router import CallbackFailure, ConsumeResult, WebhookCallback, callback_failed
 from .iterators import iterate, iterate_bytes
-from .loops import Release
-from .runtime import Pin, SyncRuntime, TokenFactory, View, loop_free_transport
-from .transport import LeanClient, SyncBridge, sync_bridge
+from .runtime import Pin, SyncRuntime, View
+from .transport import TwinFactory, runtime_for
 
 if TYPE_CHECKING:
     from .._client import AsyncIgnisign
@@ -52,10 +51,6 @@ __all__ = [
 
 _T = TypeVar("_T")
 _C = TypeVar("_C", bound="ClientTwin")
-TwinFactory = Callable[
-    ["httpx.AsyncBaseTransport | None", "httpx.AsyncClient | None", TokenFactory], "AsyncIgnisign"
-]
-"""Builds one loop's async client from a transport or client and a token source factory."""
 _S = TypeVar("_S", bound="StreamTwin")
 _RT = TypeVar("_RT", bound="RouterTwin[Any]")
 
@@ -95,21 +90,6 @@ class ResourceTwin:
         return StreamContext(self._runtime, self._view, twin, fn)
 
 
-def _lean(
-    factory: TwinFactory, bridge: SyncBridge, tokens: TokenFactory
-) -> tuple[AsyncIgnisign, Release]:
-    """A loop's client on ``bridge``, through a :class:`LeanClient` that closing it releases."""
-    http = LeanClient(bridge)
-    return factory(None, http, tokens), http.aclose
-
-
-def _blocking(transport: object) -> TypeGuard[httpx.BaseTransport]:
-    """A sync-only transport (``MockTransport`` is both: its async side is used)."""
-    return isinstance(transport, httpx.BaseTransport) and not isinstance(
-        transport, httpx.AsyncBaseTransport
-    )
-
-
 class ClientTwin(ResourceTwin):
     """The blocking IgniSign client, for Django, Flask, Celery tasks and scripts.
 
@@ -146,30 +126,7 @@ class ClientTwin(ResourceTwin):
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
         http_client: httpx.Client | httpx.AsyncClient | None,
     ) -> None:
-        if transport is None and http_client is None:  # each thread: a bridge over its own client
-            runtime = SyncRuntime(
-                lambda tokens: _lean(factory, sync_bridge(), tokens),
-                per_thread=True,
-                fork_safe=True,
-            )
-        elif _blocking(transport) or isinstance(http_client, httpx.Client):
-            sync_transport = transport if _blocking(transport) else None
-            sync_client = http_client if isinstance(http_client, httpx.Client) else None
-            bridge = sync_bridge(sync_transport, sync_client)  # shared by every thread's loop
-            if transport is not None and http_client is not None:
-                raise ValueError("pass transport or http_client, not both")
-            runtime = SyncRuntime(
-                lambda tokens: _lean(factory, bridge, tokens), per_thread=True, fork_safe=False
-            )
-        else:  # httpx's async transports and clients, as AsyncIgnisign takes them
-            async_transport = cast("httpx.AsyncBaseTransport | None", transport)
-            async_client = http_client
-            in_place = loop_free_transport(async_transport, async_client)
-            runtime = SyncRuntime(
-                lambda tokens: (factory(async_transport, async_client, tokens), None),
-                per_thread=in_place,
-                fork_safe=in_place,
-            )
+        runtime = runtime_for(factory, transport, http_client)
         self._bind(runtime, None, runtime.home)
 
     def _bind(self, runtime: SyncRuntime, view: View | None, target: AsyncIgnisign) -> None:
