@@ -1,4 +1,4 @@
-"""Row 9: the sync facade against what legacy code replaces it with, over loopback.
+"""Row 10: the sync facade against what legacy code replaces it with, over loopback.
 
 ``Ignisign(...).signature_requests.get(id)`` (the ~6 KB context, typed models) against one
 long-lived ``httpx.Client`` doing ``GET`` + ``json.loads`` of the same body, on the same
@@ -91,12 +91,12 @@ def _interleave(
 
 
 def sync_vs_httpx_rows(*, quick: bool = False) -> list[Result]:
-    """Row 9."""
+    """Row 10."""
     figures = bench_sync_vs_httpx(repeats=3, calls=20) if quick else bench_sync_vs_httpx()
     ratio = figures["ratio"]
     return [
         Result(
-            row="9",
+            row="10",
             measure="sync facade get SR context -> model vs httpx.Client, µs/call (loopback)",
             sdk=f"{figures['sdk_us']:.0f} µs (Ignisign)",
             baseline=f"{figures['raw_us']:.0f} µs (httpx.Client + json.loads)",
@@ -104,7 +104,7 @@ def sync_vs_httpx_rows(*, quick: bool = False) -> list[Result]:
             bar=f"<= {BAR:.2f}x",
             met=ratio <= BAR,
             note=(
-                f"Row 9: CPU time of the client process per call: {figures['sdk_cpu_us']:.0f} µs "
+                f"Row 10: CPU time of the client process per call: {figures['sdk_cpu_us']:.0f} µs "
                 f"(Ignisign) vs {figures['raw_cpu_us']:.0f} µs (httpx.Client), "
                 f"{fmt_ratio(figures['cpu_ratio'])}."
             ),

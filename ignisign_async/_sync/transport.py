@@ -172,7 +172,7 @@ class LeanClient(httpx.AsyncClient):
     ``send`` skips what ``httpx.AsyncClient.send`` adds around the transport (auth flows, event
     hooks, redirects, the cookie jar): the SDK uses none of them, and the blocking client under
     the bridge, if any, applies the caller's. ``build_request`` builds the request directly.
-    That halves the facade's cost over an ``httpx.Client`` call (benchmark row 9).
+    That halves the facade's cost over an ``httpx.Client`` call (benchmark row 10).
     """
 
     def __init__(self, bridge: SyncBridge) -> None:
