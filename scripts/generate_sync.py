@@ -171,7 +171,7 @@ def twins(cache: dict[str, Module]) -> list[Twin]:
         found.append(
             Twin(origin.module, origin.attr, module, name, "ResourceTwin", "c", f"{attr}.")
         )
-    streams = client.bindings.get("DownloadStream", Binding(f"{PACKAGE}._streams")).module
+    streams = client.bindings.get("DownloadStream", Binding(f"{PACKAGE}._downloads")).module
     stream = (streams, "DownloadStream", f"{SYNC}._streams", "SyncDownloadStream")
     found.append(Twin(*stream, "StreamTwin", "stream"))
     # An ASGI endpoint is async by nature: mount the async client's router there.

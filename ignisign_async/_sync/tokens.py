@@ -152,10 +152,10 @@ class ThreadSharedTokenManager:
     def __repr__(self) -> str:
         return f"<ThreadSharedTokenManager {'no token' if self._token is None else 'token held'}>"
 
-    @property
-    def token(self) -> str | None:
-        """The token this client last used (valid or not): what its error messages redact."""
-        return self._token
+    def redact(self, text: str) -> str:
+        """``text`` without the token this client last used (valid or not)."""
+        token = self._token
+        return text.replace(token, "[redacted]") if token and token in text else text
 
     @property
     def fetches(self) -> int:

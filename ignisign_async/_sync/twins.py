@@ -38,7 +38,7 @@ from .transport import TwinFactory, runtime_for
 
 if TYPE_CHECKING:
     from .._client import AsyncIgnisign
-    from .._streams import DownloadStream
+    from .._downloads import DownloadStream
     from ..webhooks import WebhookRouter
 
 __all__ = [

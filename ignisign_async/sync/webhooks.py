@@ -93,9 +93,9 @@ class Webhooks(ResourceTwin):
 
             resent = client.webhooks.resend_failed(webhook_id)   # after a callback fix
 
-        The FAILED records are all listed first, then resent in that order. A resent event is
-        PENDING, then SUCCESS or FAILED again: calling this twice never resends one twice unless
-        its new delivery failed too. If a resend call fails, the error is raised and the events
-        not resent yet stay FAILED (call again).
+        The FAILED records are all listed first, then resent oldest first (so that a callback
+        tracking a status ends on the latest). A resent event is PENDING, then SUCCESS or FAILED
+        again: calling this twice never resends one twice unless its new delivery failed too. If
+        a resend call fails, the error is raised and the events not resent yet stay FAILED.
         """
         return self._call(lambda c: c.webhooks.resend_failed(webhook_id))

@@ -1,10 +1,10 @@
 """The request pipeline, and the emulator as a plain ASGI application.
 
 Every request goes through :meth:`Emulator.handle`: recorded, then faults, then route, auth,
-query and body validation, the handler (with the state lock held), webhook delivery (outside
-the lock), and the answer -- JSON, an error body, or a download streamed in chunks. The same
-pipeline serves the ASGI app (``fake.app``, for uvicorn or any ASGI client) and the in-process
-httpx transport (``fake.transport``).
+query and body validation, the handler (with the state lock held), and the answer -- JSON, an
+error body, or a download streamed in chunks; the webhook deliveries it queued start once the
+answer is computed, in the background. The same pipeline serves the ASGI app (``fake.app``,
+for uvicorn or any ASGI client) and the in-process httpx transport (``fake.transport``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl, quote
 import anyio
 import attrs
 
-from . import _lifecycle
+from .._lifespan import acknowledge_lifespan
+from . import _transitions
 from ._dtos import APP_ENVS
 from ._faults import FaultDecision, Faults
 from ._http import (
@@ -29,7 +30,7 @@ from ._http import (
     json_response,
     parse_json_body,
 )
-from ._routing import Call, Download, Route, Routes
+from ._routing import Call, Download, Endpoint, Routes
 from ._state import State
 
 __all__ = ["Emulator", "InjectedDisconnect", "RecordedRequest", "build_routes"]
@@ -103,11 +104,19 @@ class Emulator:
     # -- the pipeline -------------------------------------------------------------------------
 
     async def handle(self, request: Request) -> Response:
-        """Answer one request; raises :class:`DropConnection` when a fault drops it."""
-        if request.raw_path.startswith(_CONTROL_PREFIX):
-            response = self._dispatch(request, self.control)
-            await self.state.hub.deliver_pending()
-            return response
+        """Answer one request; raises :class:`DropConnection` when a fault drops it.
+
+        Webhook deliveries the request queued start once its answer is computed, in the
+        background (:mod:`._delivery`).
+        """
+        try:
+            if request.raw_path.startswith(_CONTROL_PREFIX):
+                return self._dispatch(request, self.control)
+            return await self._handle_api(request)
+        finally:
+            self.state.hub.queue.kick()
+
+    async def _handle_api(self, request: Request) -> Response:
         decision = self.faults.decide(request.method, request.raw_path)
         self._record(request, decision)
         if decision.fail is not None:
@@ -126,7 +135,6 @@ class Emulator:
                 await anyio.sleep(decision.delay)
             raise DropConnection("injected: the connection dropped before the request was handled")
         response = self._dispatch(request, self.routes)
-        await self.state.hub.deliver_pending()
         if decision.delay:
             await anyio.sleep(decision.delay)
         if decision.disconnect == "after":
@@ -157,12 +165,13 @@ class Emulator:
         try:
             route, params = routes.match(request.method, request.raw_path)
             app_id, app_env = self._authenticate(route, request, params)
-            query = route.query.validate_query(request.query)
+            strict = state.config.strict_fields
+            query = route.query.validate_query(request.query, strict=strict)
             body: dict[str, Any] = {}
             if route.body is not None:
-                body = route.body.validate(parse_json_body(request))
+                body = route.body.validate(parse_json_body(request), strict=strict)
             with state.lock:
-                _lifecycle.tick(state)
+                _transitions.tick(state)
                 result = route.handler(Call(state, params, query, body, request, app_id, app_env))
                 if isinstance(result, Download):
                     return _download_response(result)
@@ -179,7 +188,7 @@ class Emulator:
             return error_response(error, state.clock())
 
     def _authenticate(
-        self, route: Route, request: Request, params: dict[str, str]
+        self, route: Endpoint, request: Request, params: dict[str, str]
     ) -> tuple[str, str]:
         config = self.state.config
         header = request.headers.get("authorization")
@@ -213,7 +222,7 @@ class Emulator:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await acknowledge_lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -287,13 +296,3 @@ async def _send(send: Send, response: Response) -> None:
     async for chunk in response.iter_body():
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
     await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

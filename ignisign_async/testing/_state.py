@@ -11,7 +11,7 @@ import itertools
 import os
 import threading
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 
@@ -20,7 +20,13 @@ from ._jwt import TokenIssuer
 from ._webhooks import WebhookHub
 
 __all__ = [
+    "CLOSED",
     "Config",
+    "DocumentRequestStatus",
+    "DocumentStatus",
+    "InvitationStatus",
+    "RequestStatus",
+    "SignerStatus",
     "Document",
     "DocumentRequest",
     "Invitation",
@@ -35,6 +41,26 @@ __all__ = [
 
 _T = TypeVar("_T")
 
+RequestStatus = Literal[
+    "DRAFT",
+    "WAITING_DOCUMENTS",
+    "READY",
+    "IN_PROGRESS",
+    "COMPLETED",
+    "EXPIRED",
+    "FAILED",
+    "CANCELLED",
+]
+"""The signature request statuses the emulator reaches (reference 10.2)."""
+
+CLOSED: Final[frozenset[RequestStatus]] = frozenset({"COMPLETED", "EXPIRED", "FAILED", "CANCELLED"})
+"""The statuses of a signature request that is over."""
+
+SignerStatus = Literal["CREATED", "PENDING", "BLOCKED", "ACTIVE"]
+DocumentStatus = Literal["CREATED", "DOCUMENT_REQUEST", "PROVIDED"]
+DocumentRequestStatus = Literal["CREATED", "PROVIDED"]
+InvitationStatus = Literal["PENDING", "CANCELED"]
+
 
 @attrs.frozen(kw_only=True)
 class Config:
@@ -47,6 +73,7 @@ class Config:
     org_id: str = "000000000000000000000001"
     page_size: int = 20
     require_title: bool = False
+    strict_fields: bool = True
     public_url: str = "https://fake.ignisign.invalid"
 
 
@@ -69,7 +96,7 @@ class Profile:
 class Signer:
     id: str
     created_at: str
-    status: str = "CREATED"
+    status: SignerStatus = "CREATED"
     profile_id: str | None = None
     external_id: str | None = None
     is_recurrent: bool | None = None
@@ -82,7 +109,7 @@ class SignatureRequest:
     id: str
     created_at: str
     profile_id: str
-    status: str = "DRAFT"
+    status: RequestStatus = "DRAFT"
     fields: dict[str, Any] = attrs.Factory(dict)
     document_ids: list[str] = attrs.Factory(list)
     signer_ids: list[str] = attrs.Factory(list)
@@ -94,7 +121,7 @@ class SignatureRequest:
 
     @property
     def closed(self) -> bool:
-        return self.status in ("COMPLETED", "EXPIRED", "FAILED", "CANCELLED")
+        return self.status in CLOSED
 
 
 @attrs.define(kw_only=True)
@@ -102,7 +129,7 @@ class Document:
     id: str
     created_at: str
     signature_request_id: str
-    status: str = "CREATED"
+    status: DocumentStatus = "CREATED"
     external_id: str | None = None
     label: str | None = None
     description: str | None = None
@@ -122,7 +149,7 @@ class DocumentRequest:
     document_id: str
     signature_request_id: str
     target: str
-    status: str = "CREATED"
+    status: DocumentRequestStatus = "CREATED"
     external_id: str | None = None
     user: dict[str, str] | None = None
 
@@ -149,8 +176,8 @@ class Webhook:
 class Invitation:
     id: str
     email: str
-    roles: dict[str, list[str]]
-    status: str = "PENDING"
+    roles: dict[str, Any]
+    status: InvitationStatus = "PENDING"
 
 
 @attrs.define(kw_only=True)

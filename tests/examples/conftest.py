@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import anyio
 import anyio.to_thread
 import pytest
 
@@ -40,6 +41,11 @@ def emulator() -> Iterator[FakeIgnisign]:
 
 
 _ENV = ("IGNISIGN_APP_ID", "IGNISIGN_APP_ENV", "IGNISIGN_APP_SECRET", "IGNISIGN_BASE_URL")
+
+
+def deliver(fake: FakeIgnisign) -> None:
+    """POST now every webhook delivery the emulator has queued (it would in the background)."""
+    anyio.run(fake.deliver_pending)
 
 
 def deliver_to(fake: FakeIgnisign, post: Callable[[bytes], int]) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from ignisign_async.testing import FakeIgnisign
 
-from .conftest import EXAMPLES, deliver_to
+from .conftest import EXAMPLES, deliver, deliver_to
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -66,7 +66,7 @@ def test_send_a_contract_then_receive_the_completed_webhook(
     document_id = created.get_json()["document_id"]
 
     emulator.sign(request_id)
-    example.client.health()  # the emulator delivers what is pending on each request
+    deliver(emulator)
     proof = Path(example.PROOFS_DIR) / f"{document_id}.pdf"
     assert proof.read_bytes().startswith(b"%PDF-")
     assert loops

@@ -6,6 +6,7 @@ import asyncio
 import threading
 from typing import Any
 
+import anyio
 import pytest
 
 from ignisign_async import Ignisign, WebhookVerificationError
@@ -24,6 +25,7 @@ def completed_bodies(fake: FakeIgnisign, client: Ignisign) -> list[bytes]:
     client.webhooks.create(url="https://app.example.com/ignisign")
     request_id, _, _ = publish_one(fake, client)
     fake.sign(request_id)
+    anyio.run(fake.deliver_pending)  # the emulator would POST them in the background
     return bodies
 
 

@@ -22,6 +22,7 @@ async def test_failed_deliveries_are_recorded_and_resent_once() -> None:
             handled.append(event.content.signer_id)
 
         fake.webhook_sender = asgi_sender(router.asgi())
+        fake.webhook_retries(attempts=1)  # IgniSign gave up on these deliveries
         endpoint = await client.webhooks.create(url="https://app.example/ignisign/webhook")
         profile_id = fake.default_signature_profile_id
         signers = [
@@ -30,7 +31,7 @@ async def test_failed_deliveries_are_recorded_and_resent_once() -> None:
             )
             for n in ("one", "two")
         ]
-        await client.health()  # the emulator delivers what is pending after each request
+        await fake.deliver_pending()
 
         failed = await client.webhooks.list_events(endpoint.id, filter="FAILED")
         assert len(failed.items) == 2  # each endpoint answer was a 500
@@ -39,9 +40,9 @@ async def test_failed_deliveries_are_recorded_and_resent_once() -> None:
 
         broken = False  # the fix is deployed
         resent = await client.webhooks.resend_failed(endpoint.id)
-        await client.health()
-        assert resent == ResentFailedEvents(
-            webhook_id=endpoint.id, event_ids=tuple(r.id for r in failed.items)
+        await fake.deliver_pending()
+        assert resent == ResentFailedEvents(  # oldest first (the emulator lists newest first)
+            webhook_id=endpoint.id, event_ids=tuple(r.id for r in reversed(failed.items))
         )
         assert sorted(handled) == sorted(s.signer_id for s in signers)
         assert (await client.webhooks.list_events(endpoint.id, filter="FAILED")).items == ()
