@@ -1,0 +1,186 @@
+"""A raw TCP server on 127.0.0.1 that fails on purpose at one point of an HTTP exchange.
+
+Each accepted connection is handled in a thread by a *behaviour*: read the request (or only its
+head), then answer, stall, close or reset. ``requests`` records every request head that arrived, so
+a test counts how many attempts reached the server.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+Behaviour = Callable[["RawServer", socket.socket], None]
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+
+
+def _read_head(conn: socket.socket) -> tuple[bytes, bytes]:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            raise ConnectionError("client closed before a whole head")
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    return head, rest
+
+
+def _content_length(head: bytes) -> int:
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 0
+
+
+def _read_body(conn: socket.socket, head: bytes, rest: bytes) -> bytes:
+    body = rest
+    if b"transfer-encoding: chunked" in head.lower():
+        while not body.endswith(b"0\r\n\r\n"):
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        return body
+    size = _content_length(head)
+    while len(body) < size:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return body
+
+
+def _reset(conn: socket.socket) -> None:
+    """Close with SO_LINGER 0: the peer gets a RST, not a FIN."""
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    conn.close()
+
+
+class RawServer:
+    """Listens on 127.0.0.1 (or only binds, refusing connections, until :meth:`listen`)."""
+
+    def __init__(self, behaviour: Behaviour, *, listening: bool = True) -> None:
+        self.behaviour = behaviour
+        self.requests: list[bytes] = []
+        self.released = threading.Event()
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self._threads: list[threading.Thread] = []
+        self._conns: list[socket.socket] = []
+        self._lock = threading.Lock()
+        if listening:
+            self.listen()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+
+    def listen(self) -> None:
+        """Start accepting (a bound socket that does not listen refuses every connection)."""
+        self._sock.listen(64)
+        thread = threading.Thread(target=self._accept, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            with self._lock:
+                self._conns.append(conn)
+            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            self.behaviour(self, conn)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def read_head(self, conn: socket.socket) -> tuple[bytes, bytes]:
+        head, rest = _read_head(conn)
+        with self._lock:
+            self.requests.append(head)
+        return head, rest
+
+    def read_request(self, conn: socket.socket) -> bytes:
+        head, rest = self.read_head(conn)
+        return _read_body(conn, head, rest)
+
+    def close(self) -> None:
+        self.released.set()
+        # shutdown wakes the accept() of the listening thread; close alone would not on Linux
+        for sock in [self._sock, *self._conns]:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+        for thread in self._threads:
+            thread.join(5)
+
+
+# -- behaviours: where the exchange breaks ------------------------------------------------------
+
+
+def answer_ok(server: RawServer, conn: socket.socket) -> None:
+    """Answer ``{}`` to every request of the connection (keep-alive)."""
+    while True:
+        try:
+            server.read_request(conn)
+        except ConnectionError:
+            return
+        conn.sendall(OK)
+
+
+def reset_before_body(server: RawServer, conn: socket.socket) -> None:
+    """Read the request head, then reset the connection without reading the body."""
+    server.read_head(conn)
+    _reset(conn)
+
+
+def close_after_body(server: RawServer, conn: socket.socket) -> None:
+    """Read the whole request, then close the connection without answering."""
+    server.read_request(conn)
+    conn.shutdown(socket.SHUT_RDWR)
+
+
+def half_an_answer(server: RawServer, conn: socket.socket) -> None:
+    """Read the whole request, send the head and half the body it announces, then close."""
+    server.read_request(conn)
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n")
+    conn.sendall(b'{"half": "of the')
+    conn.shutdown(socket.SHUT_RDWR)
+
+
+def half_a_head(server: RawServer, conn: socket.socket) -> None:
+    """Read the whole request, send half a status line and headers, then close."""
+    server.read_request(conn)
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Ty")
+    conn.shutdown(socket.SHUT_RDWR)
+
+
+def stall(server: RawServer, conn: socket.socket) -> None:
+    """Read the whole request and never answer (until the test ends)."""
+    server.read_request(conn)
+    server.released.wait(30)
+
+
+@contextmanager
+def raw_server(behaviour: Behaviour, *, listening: bool = True) -> Iterator[RawServer]:
+    server = RawServer(behaviour, listening=listening)
+    try:
+        yield server
+    finally:
+        server.close()
