@@ -1,4 +1,4 @@
-"""The ``aiohttp`` backend: httpx-aiohttp's transport, aiohttp's failures classified by what was sent.
+"""The ``aiohttp`` backend: httpx-aiohttp's transport, its failures classified by what was sent.
 
 The SDK re-sends a non-idempotent call only after a failure that provably happened before any
 byte of it left (``httpx.ConnectError``, ``ConnectTimeout``, ``PoolTimeout``). httpx-aiohttp maps
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import sys
 from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from types import SimpleNamespace
@@ -33,12 +32,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "http_backend='aiohttp' needs the aiohttp extra: pip install 'ignisign-async[aiohttp]'"
     ) from exc
 
-__all__ = ["AiohttpTransport", "Phase", "running_on_trio", "ASYNCIO_ONLY"]
+from ._backends import ASYNCIO_ONLY
 
-ASYNCIO_ONLY: Final = (
-    "http_backend='aiohttp' runs on asyncio only (aiohttp has no Trio support); "
-    "use http_backend='httpx' on Trio"
-)
+__all__ = ["AiohttpTransport", "Phase", "classify"]
 
 
 class Phase(enum.Enum):
@@ -105,18 +101,6 @@ def _trace() -> aiohttp.TraceConfig:
     return trace
 
 
-def running_on_trio() -> bool:
-    """Whether the calling code runs inside Trio."""
-    trio = sys.modules.get("trio")
-    if trio is None:
-        return False
-    try:
-        trio.lowlevel.current_task()
-    except RuntimeError:
-        return False
-    return True
-
-
 _TIMEOUTS: Final = (asyncio.TimeoutError, TimeoutError)
 _NETWORK: Final = (aiohttp.ClientError, OSError, *_TIMEOUTS)
 
@@ -131,9 +115,9 @@ def _aiohttp_cause(exc: BaseException) -> BaseException:
 def _callers_error(cause: BaseException) -> BaseException | None:
     """An error raised by the request body itself (e.g. a file that shrank), unwrapped."""
     inner = cause.__cause__
-    if isinstance(cause, aiohttp.ClientConnectionError) and inner is not None:
-        if not isinstance(inner, _NETWORK):
-            return inner
+    wrapped = isinstance(cause, aiohttp.ClientConnectionError) and inner is not None
+    if wrapped and not isinstance(inner, _NETWORK):
+        return inner
     return None
 
 

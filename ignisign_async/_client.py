@@ -26,6 +26,7 @@ import attrs
 import httpx
 
 from ._auth import TokenManager
+from ._backends import DEFAULT_LIMITS, backend_transport, resolve_http_backend
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -216,6 +217,7 @@ class AsyncIgnisign:
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        http_backend: str | None = None,
     ) -> None:
         app_id = _env("IGNISIGN_APP_ID", app_id)
         app_env = _env("IGNISIGN_APP_ENV", app_env)
@@ -233,6 +235,8 @@ class AsyncIgnisign:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError("max_retries must be an int >= 0")
         _check_deadline(deadline)
+        own_pool = transport is None and http_client is None
+        backend = resolve_http_backend(http_backend, own_pool=own_pool)
         self._app_id: str = app_id
         self._app_env: str = app_env
         self.__secret = secret
@@ -245,10 +249,16 @@ class AsyncIgnisign:
                 getattr(http_client, "_transport", None), httpx.AsyncHTTPTransport
             )
         else:
+            if own_pool:
+                transport = backend_transport(backend)
             http = httpx.AsyncClient(
-                transport=transport, timeout=timeout_, follow_redirects=False, trust_env=True
+                transport=transport,
+                limits=DEFAULT_LIMITS,
+                timeout=timeout_,
+                follow_redirects=False,
+                trust_env=True,
             )
-            enforces = transport is None or isinstance(transport, httpx.AsyncHTTPTransport)
+            enforces = own_pool or isinstance(transport, httpx.AsyncHTTPTransport)
         shared = _Shared(http, owns_http=http_client is None, transport_enforces=enforces)
         shared.auth = TokenManager(self._fetch_token)
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}

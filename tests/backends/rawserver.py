@@ -1,21 +1,31 @@
 """A raw TCP server on 127.0.0.1 that fails on purpose at one point of an HTTP exchange.
 
 Each accepted connection is handled in a thread by a *behaviour*: read the request (or only its
-head), then answer, stall, close or reset. ``requests`` records every request head that arrived, so
-a test counts how many attempts reached the server.
+head), then answer, stall, close or reset. ``requests`` records every request head that arrived
+(auth requests are answered and not recorded), so a test counts the attempts that reached it.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import struct
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+
+from tests.conftest import make_jwt
 
 Behaviour = Callable[["RawServer", socket.socket], None]
 
+AUTH_PATH = b"/v3/auth/app-api"
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+
+
+def _token_answer() -> bytes:
+    body = json.dumps({"jwtToken": make_jwt()}).encode()
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+    return head + b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
 def _read_head(conn: socket.socket) -> tuple[bytes, bytes]:
@@ -109,7 +119,13 @@ class RawServer:
             conn.close()
 
     def read_head(self, conn: socket.socket) -> tuple[bytes, bytes]:
-        head, rest = _read_head(conn)
+        """The next request's head (and what came after it); auth requests are answered here."""
+        while True:
+            head, rest = _read_head(conn)
+            if not head.startswith(b"POST " + AUTH_PATH + b" "):
+                break
+            _read_body(conn, head, rest)
+            conn.sendall(_token_answer())
         with self._lock:
             self.requests.append(head)
         return head, rest
@@ -122,10 +138,8 @@ class RawServer:
         self.released.set()
         # shutdown wakes the accept() of the listening thread; close alone would not on Linux
         for sock in [self._sock, *self._conns]:
-            try:
+            with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
         for thread in self._threads:
             thread.join(5)
@@ -184,3 +198,10 @@ def raw_server(behaviour: Behaviour, *, listening: bool = True) -> Iterator[RawS
         yield server
     finally:
         server.close()
+
+
+def answer_in_part(server: RawServer, conn: socket.socket) -> None:
+    """Read the request, send the head and the first bytes of a body, then hold the connection."""
+    server.read_request(conn)
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 10)
+    server.released.wait(30)
