@@ -20,6 +20,7 @@ __all__ = [
     "ASYNCIO_ONLY",
     "resolve_http_backend",
     "backend_transport",
+    "enforces_timeouts",
     "running_on_trio",
 ]
 
@@ -75,6 +76,18 @@ def resolve_http_backend(http_backend: object, *, own_pool: bool) -> str:
         except ImportError as exc:
             raise ImportError(_MISSING) from exc
     return backend
+
+
+def enforces_timeouts(transport: object) -> bool:
+    """Whether ``transport`` bounds every phase of an attempt itself (httpx's or our aiohttp pool).
+
+    In-process transports (the emulator, ``httpx.ASGITransport``) enforce no timeout: there the
+    SDK bounds each attempt.
+    """
+    if isinstance(transport, httpx.AsyncHTTPTransport):
+        return True
+    aiohttp_backend = sys.modules.get(f"{__package__}._aiohttp")
+    return aiohttp_backend is not None and isinstance(transport, aiohttp_backend.AiohttpTransport)
 
 
 def backend_transport(

@@ -26,7 +26,12 @@ import attrs
 import httpx
 
 from ._auth import TokenManager
-from ._backends import DEFAULT_LIMITS, backend_transport, resolve_http_backend
+from ._backends import (
+    DEFAULT_LIMITS,
+    backend_transport,
+    enforces_timeouts,
+    resolve_http_backend,
+)
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -245,9 +250,7 @@ class AsyncIgnisign:
 
         if http_client is not None:
             http = http_client
-            enforces = isinstance(
-                getattr(http_client, "_transport", None), httpx.AsyncHTTPTransport
-            )
+            enforces = enforces_timeouts(getattr(http_client, "_transport", None))
         else:
             if own_pool:
                 transport = backend_transport(backend)
@@ -258,7 +261,7 @@ class AsyncIgnisign:
                 follow_redirects=False,
                 trust_env=True,
             )
-            enforces = own_pool or isinstance(transport, httpx.AsyncHTTPTransport)
+            enforces = own_pool or enforces_timeouts(transport)
         shared = _Shared(http, owns_http=http_client is None, transport_enforces=enforces)
         shared.auth = TokenManager(self._fetch_token)
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}

@@ -59,12 +59,16 @@ def http_backend(request: pytest.FixtureRequest) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Drop the Trio runs of ``http_backend="aiohttp"``: aiohttp has no Trio support."""
+    """Drop the Trio runs of ``http_backend="aiohttp"`` (and of the reliability tests'
+    ``where="socket-aiohttp"``): aiohttp has no Trio support."""
     dropped = []
     for item in items:
         params = getattr(item, "callspec", None)
         params = params.params if params is not None else {}
-        if params.get("http_backend") == "aiohttp" and params.get("anyio_backend") == "trio":
+        on_aiohttp = (
+            params.get("http_backend") == "aiohttp" or params.get("where") == "socket-aiohttp"
+        )
+        if on_aiohttp and params.get("anyio_backend") == "trio":
             dropped.append(item)
     if dropped:
         chosen = set(dropped)
