@@ -77,13 +77,17 @@ class RawServer:
     def __init__(self, behaviour: Behaviour, *, listening: bool = True) -> None:
         self.behaviour = behaviour
         self.requests: list[bytes] = []
+        self.connections = 0
+        """Connections accepted so far."""
+        self.ended = 0
+        """Connections whose behaviour has returned (for ``answer_ok``: the client closed it)."""
         self.released = threading.Event()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
         self._threads: list[threading.Thread] = []
         self._conns: list[socket.socket] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         if listening:
             self.listen()
 
@@ -106,6 +110,7 @@ class RawServer:
                 return
             with self._lock:
                 self._conns.append(conn)
+                self.connections += 1
             thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -117,6 +122,9 @@ class RawServer:
             pass
         finally:
             conn.close()
+            with self._lock:
+                self.ended += 1
+                self._lock.notify_all()
 
     def read_head(self, conn: socket.socket) -> tuple[bytes, bytes]:
         """The next request's head (and what came after it); auth requests are answered here."""
@@ -126,9 +134,17 @@ class RawServer:
                 break
             _read_body(conn, head, rest)
             conn.sendall(_token_answer())
+        self.record(head)
+        return head, rest
+
+    def wait_ended(self, count: int, timeout: float = 5.0) -> bool:
+        """Block until ``count`` connections have ended (False if they did not in time)."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self.ended >= count, timeout)
+
+    def record(self, head: bytes) -> None:
         with self._lock:
             self.requests.append(head)
-        return head, rest
 
     def read_request(self, conn: socket.socket) -> bytes:
         head, rest = self.read_head(conn)
@@ -146,6 +162,28 @@ class RawServer:
 
 
 # -- behaviours: where the exchange breaks ------------------------------------------------------
+
+
+def redirect_to(target: str) -> Behaviour:
+    """Answer every request (the auth request too) with a 307 to the same path on ``target``."""
+
+    def behaviour(server: RawServer, conn: socket.socket) -> None:
+        while True:
+            try:
+                head, rest = _read_head(conn)
+            except ConnectionError:
+                return
+            _read_body(conn, head, rest)
+            server.record(head)
+            path = head.split(b" ")[1]
+            conn.sendall(
+                b"HTTP/1.1 307 Temporary Redirect\r\nContent-Length: 0\r\nLocation: "
+                + target.encode()
+                + path
+                + b"\r\n\r\n"
+            )
+
+    return behaviour
 
 
 def answer_ok(server: RawServer, conn: socket.socket) -> None:

@@ -1,4 +1,5 @@
-"""Downloads over real sockets with a pool of one connection: nothing is ever leaked.
+"""Downloads over real sockets with a pool of one connection: nothing is ever leaked (on the pool
+of either ``http_backend``).
 
 A leaked connection would make the next request wait for the pool until its (short) pool
 timeout and fail; each test therefore downloads again on the same one-connection pool after the
@@ -21,6 +22,7 @@ import pytest
 import uvicorn
 
 from ignisign_async import AsyncIgnisign, DownloadError
+from ignisign_async._backends import backend_transport
 from tests.conftest import APP_ENV, APP_ID, SECRET, make_jwt
 
 from .conftest import files
@@ -82,9 +84,11 @@ def server_url() -> Iterator[str]:
 
 
 @pytest.fixture
-async def client(server_url: str) -> AsyncIterator[AsyncIgnisign]:
+async def client(server_url: str, http_backend: str) -> AsyncIterator[AsyncIgnisign]:
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    http = httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(10.0, pool=2.0))
+    transport = backend_transport(http_backend, limits)
+    timeout = httpx.Timeout(10.0, pool=2.0)
+    http = httpx.AsyncClient(transport=transport, limits=limits, timeout=timeout)
     async with (
         http,
         AsyncIgnisign(
