@@ -156,7 +156,15 @@ class _Options:
 class _Shared:
     """What a client and all its ``with_options`` copies share: pool, token, state."""
 
-    __slots__ = ("auth", "base_headers", "http", "owns_http", "state", "transport_enforces")
+    __slots__ = (
+        "auth",
+        "backend",
+        "base_headers",
+        "http",
+        "owns_http",
+        "state",
+        "transport_enforces",
+    )
 
     def __init__(self, http: httpx.AsyncClient, *, owns_http: bool, transport_enforces: bool):
         self.http = http
@@ -165,6 +173,8 @@ class _Shared:
         self.state = ClientState.OPEN
         self.auth: TokenManager | None = None
         self.base_headers: dict[str, str] = {}
+        self.backend = "httpx"
+        """The ``http_backend`` of a pool the client built (``httpx`` for a caller's)."""
 
 
 def _env(name: str, value: str | None) -> str | None:
@@ -264,6 +274,7 @@ class AsyncIgnisign:
             enforces = own_pool or enforces_timeouts(transport)
         shared = _Shared(http, owns_http=http_client is None, transport_enforces=enforces)
         shared.auth = TokenManager(self._fetch_token)
+        shared.backend = backend
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if default_headers:
             headers.update(default_headers)
