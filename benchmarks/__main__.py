@@ -25,7 +25,7 @@ from ._harness import (
 from ._server import LoopbackServer
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-ALL_ROWS = frozenset(range(1, 9))
+ALL_ROWS = frozenset(range(1, 12))
 
 NOTES = (
     "SDK: `ignisign_async` doing the work. Baseline: the best hand-written httpx code doing the "
@@ -63,24 +63,29 @@ def _parse_rows(text: str) -> frozenset[int]:
         first, _, last = part.partition("-")
         rows.update(range(int(first), int(last or first) + 1))
     if not rows <= ALL_ROWS:
-        raise argparse.ArgumentTypeError(f"rows are numbered 1 to 8, got {text!r}")
+        raise argparse.ArgumentTypeError(f"rows are numbered 1 to 11, got {text!r}")
     return frozenset(rows)
 
 
 def _network_rows(rows: frozenset[int], settings: Settings) -> list[Result]:
+    from .rows_aiohttp import aiohttp_concurrent_rows, aiohttp_sequential_rows
     from .rows_calls import cold_client_rows, concurrent_rows, sequential_rows
 
     results: list[Result] = []
     with LoopbackServer(auth_delay=0.02) as server:
-        targets = (Target("loopback", server.base_url), in_process())
+        loopback = Target("loopback", server.base_url)
+        targets = (loopback, in_process())
         plan: list[tuple[int, Callable[[Target, Settings], Awaitable[list[Result]]]]] = [
             (1, sequential_rows),
             (3, concurrent_rows),
             (4, cold_client_rows),
+            (9, aiohttp_concurrent_rows),
+            (10, aiohttp_sequential_rows),
         ]
         for row, run in plan:
             if row in rows or (row == 1 and 2 in rows):
-                for target in targets:
+                # aiohttp's rows: loopback only (in process there is no pool to compare)
+                for target in targets if row < 9 else (loopback,):
                     produced = anyio.run(run, target, settings)
                     results += [r for r in produced if int(r.row) in rows]
     return sorted(results, key=lambda r: int(r.row))  # stable: loopback before in-process
@@ -90,19 +95,20 @@ def _size(size: int) -> str:
     return f"{size >> 30} GiB" if size >= 1 << 30 else f"{size >> 20} MiB"
 
 
-def _download_rows(settings: Settings) -> list[Result]:
-    """Row 5 (``benchmarks/download.py``): throughput, peak RSS growth, event-loop lag."""
+def _download_rows(settings: Settings, *, backend: str = "httpx") -> list[Result]:
+    """Row 5 (row 11 on aiohttp; ``benchmarks/download.py``): throughput, RSS growth, loop lag."""
     from .download import bench_download
 
     size = settings.download_bytes
-    figures = anyio.run(bench_download, size, 1 if settings.quick else 3)
+    figures = anyio.run(bench_download, size, 1 if settings.quick else 3, backend)
     runs = int(figures["repetitions"])
     ratio = figures["ratio"]
     growth = figures["sdk_rss_growth_mib"]
+    row, on = ("11", ", SDK on aiohttp") if backend == "aiohttp" else ("5", "")
     return [
         Result(
-            row="5",
-            measure=f"{_size(size)} proof download to a file, MB/s (median of {runs})",
+            row=row,
+            measure=f"{_size(size)} proof download to a file{on}, MB/s (median of {runs})",
             sdk=f"{figures['sdk_mb_s']:.0f} MB/s",
             baseline=f"{figures['raw_mb_s']:.0f} MB/s (httpx stream, blocking writes)",
             comparison=fmt_ratio(ratio),
@@ -110,8 +116,8 @@ def _download_rows(settings: Settings) -> list[Result]:
             met=ratio >= 0.9,
         ),
         Result(
-            row="5",
-            measure=f"{_size(size)} proof download: peak RSS growth",
+            row=row,
+            measure=f"{_size(size)} proof download{on}: peak RSS growth",
             sdk=f"{growth:.1f} MiB",
             baseline=f"{figures['raw_rss_growth_mib']:.1f} MiB",
             comparison="-",
@@ -119,8 +125,8 @@ def _download_rows(settings: Settings) -> list[Result]:
             met=growth <= 32,
         ),
         Result(
-            row="5",
-            measure=f"{_size(size)} proof download: worst event-loop lag (5 ms heartbeat)",
+            row=row,
+            measure=f"{_size(size)} proof download{on}: worst event-loop lag (5 ms heartbeat)",
             sdk=f"{figures['sdk_max_lag_ms']:.1f} ms",
             baseline=f"{figures['raw_max_lag_ms']:.1f} ms (writes on the loop)",
             comparison=f"CPU {figures['sdk_cpu_s']:.2f} s vs {figures['raw_cpu_s']:.2f} s",
@@ -175,9 +181,11 @@ def run(rows: frozenset[int], settings: Settings) -> list[Result]:
     """Every selected row, in order."""
     from .rows_local import import_rows, structuring_rows
 
-    results = _network_rows(rows, settings) if rows & {1, 2, 3, 4} else []
+    results = _network_rows(rows, settings) if rows & {1, 2, 3, 4, 9, 10} else []
     if 5 in rows:
         results += _download_rows(settings)
+    if 11 in rows:
+        results += _download_rows(settings, backend="aiohttp")
     if 6 in rows:
         results += _sync_rows(settings)
     if 7 in rows:
