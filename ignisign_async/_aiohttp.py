@@ -3,9 +3,9 @@
 The SDK re-sends a non-idempotent call only after a failure that provably happened before any
 byte of it left (``httpx.ConnectError``, ``ConnectTimeout``, ``PoolTimeout``). httpx-aiohttp maps
 every ``aiohttp.ClientConnectionError`` -- a disconnect after the body was sent included -- to
-``httpx.ConnectTimeout``, so its exceptions cannot be trusted for that. Here an aiohttp trace
-records how far each attempt went (waiting for a pooled connection, connecting, request handed to
-the socket), and the failure is raised as the httpx exception of that phase::
+``httpx.ConnectTimeout``, so its exceptions cannot be trusted for that. Here the pool records how
+far each attempt went (still connecting, or a connection handed to the request), and the failure
+is raised as the httpx exception of that phase::
 
     http = httpx.AsyncClient(transport=AiohttpTransport(limits=httpx.Limits()))
 
@@ -19,7 +19,6 @@ import asyncio
 import enum
 from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
-from types import SimpleNamespace
 from typing import Any, Final, final
 
 import httpx
@@ -41,16 +40,14 @@ class Phase(enum.Enum):
     """How far an attempt went before it failed: that decides whether it may be re-sent."""
 
     CONNECTING = "CONNECTING"
-    """Opening a connection (or about to take a pooled one): nothing was sent."""
-    QUEUED = "QUEUED"
-    """Waiting for a free connection of the pool: nothing was sent."""
+    """Waiting for a pooled connection or opening one: nothing was sent."""
     SENT = "SENT"
-    """The request line and headers were handed to the socket: the server may have it."""
+    """A connection was handed to the request: from here on the server may receive it."""
 
 
 @final
 class _Attempt:
-    """The phase of one attempt, moved forward by the trace hooks."""
+    """The phase of one attempt, moved forward by the connector."""
 
     __slots__ = ("phase",)
 
@@ -61,44 +58,27 @@ class _Attempt:
 _CURRENT: ContextVar[_Attempt | None] = ContextVar("ignisign_aiohttp_attempt", default=None)
 
 
-class _TraceContext(SimpleNamespace):
-    """aiohttp builds one per request, in the task that sends it: it picks up that attempt."""
-
-    def __init__(self, trace_request_ctx: object = None) -> None:
-        super().__init__(attempt=_CURRENT.get())
-
-
-def _mover(phase: Phase) -> Callable[..., Any]:
-    async def hook(session: object, context: SimpleNamespace, params: object) -> None:
-        attempt = context.attempt
-        if attempt is not None and attempt.phase is not Phase.SENT:
-            attempt.phase = phase
-
-    return hook
-
-
 class _SecondSend(Exception):
     """aiohttp was about to send the request again within one attempt (it re-sends GET, PUT and
     DELETE once after a connection failure): refused, the SDK alone decides what is re-sent."""
 
 
-async def _on_headers_sent(session: object, context: SimpleNamespace, params: object) -> None:
-    # aiohttp calls this just before the headers are buffered for the socket, never after a
-    # byte of them left: an attempt that fails in an earlier phase provably sent nothing.
-    attempt = context.attempt
-    if attempt is None:
-        return
-    if attempt.phase is Phase.SENT:
-        raise _SecondSend
-    attempt.phase = Phase.SENT
+class _PhaseConnector(aiohttp.TCPConnector):
+    """aiohttp's TCP pool, marking the attempt in flight once it hands a connection over.
 
+    ``connect`` runs in the task that sends the request, so the attempt is the one set by
+    :meth:`AiohttpTransport.handle_async_request`. A failure before it returned (pool wait,
+    DNS, TCP or TLS handshake) provably sent nothing; any later one may have reached the server.
+    """
 
-def _trace() -> aiohttp.TraceConfig:
-    trace = aiohttp.TraceConfig(trace_config_ctx_factory=_TraceContext)
-    trace.on_connection_queued_start.append(_mover(Phase.QUEUED))
-    trace.on_connection_queued_end.append(_mover(Phase.CONNECTING))
-    trace.on_request_headers_sent.append(_on_headers_sent)
-    return trace
+    async def connect(self, req: Any, traces: Any, timeout: Any) -> Any:
+        attempt = _CURRENT.get()
+        if attempt is not None and attempt.phase is Phase.SENT:
+            raise _SecondSend
+        connection = await super().connect(req, traces, timeout)
+        if attempt is not None:
+            attempt.phase = Phase.SENT
+        return connection
 
 
 _TIMEOUTS: Final = (asyncio.TimeoutError, TimeoutError)
@@ -141,9 +121,7 @@ def classify(exc: BaseException, phase: Phase) -> BaseException:
     timed_out = isinstance(cause, _TIMEOUTS)
     message = str(cause) or type(cause).__name__
     kind: type[httpx.TransportError]
-    if phase is Phase.QUEUED:
-        kind = httpx.PoolTimeout if timed_out else httpx.ConnectError
-    elif phase is Phase.CONNECTING:
+    if phase is Phase.CONNECTING:
         kind = httpx.ConnectTimeout if timed_out else httpx.ConnectError
     else:
         kind = _sent_error(cause)
@@ -180,14 +158,14 @@ def _session_factory(limits: httpx.Limits) -> Callable[[], aiohttp.ClientSession
 
     def make() -> aiohttp.ClientSession:
         keepalive = limits.keepalive_expiry
-        connector = aiohttp.TCPConnector(
+        connector = _PhaseConnector(
             limit=limits.max_connections or 0,
             keepalive_timeout=5.0 if keepalive is None else keepalive,
             ssl=ssl_context,
         )
-        return aiohttp.ClientSession(
-            connector=connector, trace_configs=[_trace()], trust_env=True, auto_decompress=False
-        )
+        # No trust_env: it would read ~/.netrc in a worker thread on every request (and could
+        # add an Authorization of its own); proxies come from the SDK (``proxy``).
+        return aiohttp.ClientSession(connector=connector, auto_decompress=False)
 
     return make
 
@@ -198,10 +176,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     ``limits.max_connections`` bounds the pool (aiohttp keeps every idle connection alive for
     ``keepalive_expiry`` seconds); httpx's connect, pool and read timeouts are enforced by aiohttp.
+    ``proxy``: an HTTP proxy for every request.
     """
 
-    def __init__(self, *, limits: httpx.Limits) -> None:
-        self._inner = _HttpxAiohttpTransport(limits=limits, client=_session_factory(limits))
+    def __init__(self, *, limits: httpx.Limits, proxy: httpx.Proxy | None = None) -> None:
+        self._inner = _HttpxAiohttpTransport(
+            limits=limits, proxy=proxy, client=_session_factory(limits)
+        )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
@@ -219,13 +200,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         finally:
             _CURRENT.reset(token)
         assert isinstance(response.stream, httpx.AsyncByteStream)
-        return httpx.Response(
-            status_code=response.status_code,
-            headers=response.headers,
-            stream=_ClassifiedBody(response.stream),
-            request=request,
-            extensions=response.extensions,
-        )
+        response.stream = _ClassifiedBody(response.stream)
+        return response
 
     async def aclose(self) -> None:
         await self._inner.aclose()

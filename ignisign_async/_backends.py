@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import urllib.request
 from typing import Final
 
 import httpx
@@ -21,6 +22,7 @@ __all__ = [
     "resolve_http_backend",
     "backend_transport",
     "enforces_timeouts",
+    "environment_proxy",
     "running_on_trio",
 ]
 
@@ -90,14 +92,27 @@ def enforces_timeouts(transport: object) -> bool:
     return aiohttp_backend is not None and isinstance(transport, aiohttp_backend.AiohttpTransport)
 
 
+def environment_proxy(base_url: str) -> httpx.Proxy | None:
+    """The proxy the environment (``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``...) sets for
+    ``base_url``, as httpx's own pool would use it, or ``None``."""
+    url = httpx.URL(base_url)
+    proxies = urllib.request.getproxies()
+    value = proxies.get(url.scheme) or proxies.get("all")
+    if not value or urllib.request.proxy_bypass(url.host):
+        return None
+    return httpx.Proxy(value if "://" in value else "http://" + value)
+
+
 def backend_transport(
-    backend: str, limits: httpx.Limits = DEFAULT_LIMITS
+    backend: str, limits: httpx.Limits = DEFAULT_LIMITS, *, base_url: str | None = None
 ) -> httpx.AsyncBaseTransport | None:
     """A fresh pool of ``backend`` (``None``: httpx's own, built by ``httpx.AsyncClient`` from
-    ``limits``, with its proxies from the environment). Both enforce httpx's connect, pool and
-    read timeouts on every attempt; aiohttp has no write timeout."""
+    ``limits``, with its proxies from the environment; aiohttp's takes the environment's proxy
+    for ``base_url``). Both enforce httpx's connect, pool and read timeouts on every attempt;
+    aiohttp has no write timeout."""
     if backend == "aiohttp":
         from ._aiohttp import AiohttpTransport
 
-        return AiohttpTransport(limits=limits)
+        proxy = None if base_url is None else environment_proxy(base_url)
+        return AiohttpTransport(limits=limits, proxy=proxy)
     return None

@@ -263,7 +263,7 @@ class AsyncIgnisign:
             enforces = enforces_timeouts(getattr(http_client, "_transport", None))
         else:
             if own_pool:
-                transport = backend_transport(backend)
+                transport = backend_transport(backend, base_url=self._base_url)
             http = httpx.AsyncClient(
                 transport=transport,
                 limits=DEFAULT_LIMITS,

@@ -99,3 +99,28 @@ def test_a_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "httpx_aiohttp", None)  # as if not installed
     with pytest.raises(ImportError, match=r"pip install 'ignisign-async\[aiohttp\]'"):
         build(http_backend="aiohttp")
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, None),
+        ({"HTTPS_PROXY": "http://proxy.local:3128"}, "http://proxy.local:3128"),
+        ({"https_proxy": "proxy.local:3128"}, "http://proxy.local:3128"),
+        ({"ALL_PROXY": "http://all.local:8080"}, "http://all.local:8080"),
+        ({"HTTP_PROXY": "http://plain.local:3128"}, None),  # for http:// URLs only
+        ({"HTTPS_PROXY": "http://proxy.local:3128", "NO_PROXY": "ignisign.io"}, None),
+    ],
+)
+def test_aiohttp_takes_the_environments_proxy_for_the_api(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str | None
+) -> None:
+    from ignisign_async._backends import environment_proxy
+
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    proxy = environment_proxy("https://api.ignisign.io")
+    assert (None if proxy is None else str(proxy.url).rstrip("/")) == expected
