@@ -22,6 +22,7 @@ from contextvars import ContextVar
 from typing import Any, Final, final
 
 import httpx
+from anyio.lowlevel import checkpoint_if_cancelled
 
 try:
     import aiohttp
@@ -71,7 +72,7 @@ class _PhaseConnector(aiohttp.TCPConnector):
     DNS, TCP or TLS handshake) provably sent nothing; any later one may have reached the server.
     """
 
-    async def connect(self, req: Any, traces: Any, timeout: Any) -> Any:
+    async def connect(self, req: Any, traces: Any, timeout: Any) -> Any:  # noqa: ASYNC109
         attempt = _CURRENT.get()
         if attempt is not None and attempt.phase is Phase.SENT:
             raise _SecondSend
@@ -130,7 +131,8 @@ def classify(exc: BaseException, phase: Phase) -> BaseException:
 
 @final
 class _ClassifiedBody(httpx.AsyncByteStream):
-    """The answer's body: a failure while reading it is a read-phase error."""
+    """The answer's body: a failure while reading it is a read-phase error; a cancelled reader
+    stops at the next chunk."""
 
     __slots__ = ("_inner",)
 
@@ -141,6 +143,10 @@ class _ClassifiedBody(httpx.AsyncByteStream):
         try:
             async for chunk in self._inner:
                 yield chunk
+                # While data keeps arriving, aiohttp hands each chunk over without the task
+                # ever waiting on an unfinished future, and anyio delivers a cancellation only to
+                # a task that waits on one: a cancelled reader would read the whole body.
+                await checkpoint_if_cancelled()
         except (httpx.TransportError, *_NETWORK) as exc:
             error = classify(exc, Phase.SENT)
             raise error from _aiohttp_cause(exc)

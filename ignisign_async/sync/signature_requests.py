@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterator, Sequence
 
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from .._types import NOT_GIVEN, NotGiven
 from ..models.enums import DiffusionMode, SignatureLanguage
 from ..models.signature_requests import (

@@ -86,21 +86,24 @@ def server_url() -> Iterator[str]:
 @pytest.fixture
 async def client(server_url: str, http_backend: str) -> AsyncIterator[AsyncIgnisign]:
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    transport = backend_transport(http_backend, limits)
     timeout = httpx.Timeout(10.0, pool=2.0)
-    http = httpx.AsyncClient(transport=transport, limits=limits, timeout=timeout)
-    async with (
-        http,
-        AsyncIgnisign(
-            app_id=APP_ID,
-            app_env=APP_ENV,
-            secret=SECRET,
-            base_url=server_url,
-            http_client=http,
-            max_retries=0,
-        ) as client,
-    ):
+    if http_backend == "aiohttp":  # the SDK's aiohttp pool, shrunk to one connection
+        options: dict[str, Any] = {"transport": backend_transport("aiohttp", limits)}
+    else:
+        options = {"http_client": httpx.AsyncClient(limits=limits, timeout=timeout)}
+    client = AsyncIgnisign(
+        app_id=APP_ID,
+        app_env=APP_ENV,
+        secret=SECRET,
+        base_url=server_url,
+        timeout=timeout,
+        max_retries=0,
+        **options,
+    )
+    async with client:
         yield client
+    if "http_client" in options:
+        await options["http_client"].aclose()
 
 
 async def still_works(client: AsyncIgnisign) -> None:
