@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import math
 from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from typing import Any, Final, final
 
+import anyio
 import httpx
 from anyio.lowlevel import checkpoint_if_cancelled
 
@@ -158,6 +160,38 @@ class _ClassifiedBody(httpx.AsyncByteStream):
             raise classify(exc, Phase.SENT) from _aiohttp_cause(exc)
 
 
+def _streamed(request: httpx.Request) -> bool:
+    try:
+        request.content  # noqa: B018 (raises for a body that is not in memory)
+    except httpx.RequestNotRead:
+        return True
+    return False
+
+
+@final
+class _WatchedBody(httpx.AsyncByteStream):
+    """A streamed request body: each chunk handed to aiohttp must be written within ``timeout``
+    seconds (the scope around the attempt is cancelled otherwise); none applies once the whole
+    body is handed over (the read timeout then does)."""
+
+    __slots__ = ("_inner", "_scope", "_timeout")
+
+    def __init__(self, inner: httpx.AsyncByteStream, scope: anyio.CancelScope, timeout: float):
+        self._inner = inner
+        self._scope = scope
+        self._timeout = timeout
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        scope = self._scope
+        async for chunk in self._inner:
+            scope.deadline = anyio.current_time() + self._timeout
+            yield chunk
+        scope.deadline = math.inf
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
 def _session_factory(limits: httpx.Limits) -> Callable[[], aiohttp.ClientSession]:
     """Builds the session on the first request (in the running loop), with the phase trace."""
     ssl_context = httpx.create_ssl_context()  # certifi, as httpx's own pool
@@ -182,6 +216,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     ``limits.max_connections`` bounds the pool (aiohttp keeps every idle connection alive for
     ``keepalive_expiry`` seconds); httpx's connect, pool and read timeouts are enforced by aiohttp.
+    A streamed request body gets httpx's write timeout per chunk (aiohttp has none of its own).
     ``proxy``: an HTTP proxy for every request.
     """
 
@@ -197,8 +232,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             raise RuntimeError(ASYNCIO_ONLY) from None
         attempt = _Attempt()
         token = _CURRENT.set(attempt)
+        write = request.extensions.get("timeout", {}).get("write")
         try:
-            response = await self._inner.handle_async_request(request)
+            if write is None or not _streamed(request):
+                response = await self._inner.handle_async_request(request)
+            else:
+                response = await self._send_watched(request, write)
+        except httpx.WriteTimeout:  # ours (httpx-aiohttp raises none)
+            raise
         except (httpx.TransportError, *_NETWORK) as exc:
             raise classify(exc, attempt.phase) from _aiohttp_cause(exc)
         except _SecondSend:
@@ -208,6 +249,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         assert isinstance(response.stream, httpx.AsyncByteStream)
         response.stream = _ClassifiedBody(response.stream)
         return response
+
+    async def _send_watched(self, request: httpx.Request, write: float) -> httpx.Response:
+        """Send a streamed body under httpx's write timeout (aiohttp has none of its own)."""
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        with anyio.CancelScope() as scope:
+            request.stream = _WatchedBody(request.stream, scope, write)
+            return await self._inner.handle_async_request(request)
+        raise httpx.WriteTimeout("Timed out writing the request body")
 
     async def aclose(self) -> None:
         await self._inner.aclose()

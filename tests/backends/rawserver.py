@@ -243,3 +243,25 @@ def answer_in_part(server: RawServer, conn: socket.socket) -> None:
     server.read_request(conn)
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 10)
     server.released.wait(30)
+
+
+def answer_json(body: bytes) -> Behaviour:
+    """Answer ``body`` (JSON) to every request of the connection (keep-alive)."""
+    answer = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+    answer += b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    def behaviour(server: RawServer, conn: socket.socket) -> None:
+        while True:
+            try:
+                server.read_request(conn)
+            except ConnectionError:
+                return
+            conn.sendall(answer)
+
+    return behaviour
+
+
+def stop_reading(server: RawServer, conn: socket.socket) -> None:
+    """Read the request head, then read nothing more (an upload stalls once buffers are full)."""
+    server.read_head(conn)
+    server.released.wait(30)

@@ -8,7 +8,7 @@ answer, a stall) may have reached the server, so a non-idempotent call is never 
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -30,6 +30,7 @@ from .rawserver import (
     raw_server,
     reset_before_body,
     stall,
+    stop_reading,
 )
 
 POST = Route("POST", "/v3/things", authenticated=False)
@@ -192,3 +193,30 @@ async def test_the_creating_calls_are_sent_once_when_the_server_closes_after_the
                 await client.webhooks.check_token("token-1")
     assert len(server.requests) == 3
     assert [head.split(b" ")[0] for head in server.requests] == [b"POST"] * 3
+
+
+async def _big_body() -> AsyncIterator[bytes]:
+    block = b"%" * (1 << 20)
+    for _ in range(64):
+        yield block
+
+
+async def test_an_upload_the_server_stops_reading_times_out_as_a_write_timeout(
+    http_backend: str,
+) -> None:
+    with raw_server(stop_reading) as server:
+        async with raw_http(http_backend) as http:
+            with pytest.raises(httpx.WriteTimeout) as info:
+                await http.post(
+                    server.url, content=_big_body(), timeout=httpx.Timeout(5, write=0.3)
+                )
+    assert not never_sent(info.value)
+
+
+async def test_an_upload_that_stalls_is_sent_once(http_backend: str, no_backoff: None) -> None:
+    timeout = httpx.Timeout(5.0, write=0.3)
+    with raw_server(stop_reading) as server:
+        async with sdk(http_backend, server.url, max_retries=3, timeout=timeout) as client:
+            with pytest.raises(APITimeoutError):
+                await client.documents.provide_file("d1", b"%" * (64 << 20), file_name="a.pdf")
+    assert len(server.requests) == 1
