@@ -1,13 +1,13 @@
-"""Rows 9-10: the SDK on ``http_backend="aiohttp"`` over loopback, against raw httpx.
+"""Rows 10-11: the SDK on ``http_backend="aiohttp"`` over loopback, against raw httpx.
 
-9. 100 concurrent callers, 5,000 calls: the SDK on aiohttp against raw httpx on its default pool
+10. 100 concurrent callers, 5,000 calls: the SDK on aiohttp against raw httpx on its default pool
    (100 connections, 20 kept alive) and against raw httpx over the httpx-aiohttp transport.
-10. sequential typed ``signature_requests.get`` on aiohttp against raw httpx GET + ``json.loads``
+11. sequential typed ``signature_requests.get`` on aiohttp against raw httpx GET + ``json.loads``
     (its default pool), with raw httpx over httpx-aiohttp beside them.
 
 Every contender is built as its user builds it: the SDK with ``http_backend="aiohttp"`` (its own
 pool), raw httpx with ``httpx.AsyncClient()`` or with httpx-aiohttp's ``AiohttpTransport()``.
-aiohttp runs on asyncio only: these rows run there. Row 11 (the download) is in ``download.py``.
+aiohttp runs on asyncio only: these rows run there. Row 12 (the download) is in ``download.py``.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ async def raw_on(target: Target, pool: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def aiohttp_concurrent_rows(target: Target, settings: Settings) -> list[Result]:
-    """Row 9: calls/s of 100 callers sharing one client, three contenders interleaved."""
+    """Row 10: calls/s of 100 callers sharing one client, three contenders interleaved."""
     total, width = settings.concurrent_total, settings.concurrency
     async with (
         sdk_on_aiohttp(target) as client,
@@ -81,7 +81,7 @@ async def aiohttp_concurrent_rows(target: Target, settings: Settings) -> list[Re
     measure = f"{width} concurrent, {total} calls, calls/s, SDK on aiohttp ({target.name})"
     return [
         Result(
-            row="9",
+            row="10",
             measure=measure,
             sdk=f"{sdk_rate:,.0f}/s",
             baseline=f"{plain_rate:,.0f}/s (raw httpx, default pool)",
@@ -91,7 +91,7 @@ async def aiohttp_concurrent_rows(target: Target, settings: Settings) -> list[Re
             figures={"sdk_rate": sdk_rate, "raw_rate": plain_rate},
         ),
         Result(
-            row="9",
+            row="10",
             measure=f"the same against its transport ({target.name})",
             sdk=f"{sdk_rate:,.0f}/s",
             baseline=f"{aio_rate:,.0f}/s (raw httpx over httpx-aiohttp)",
@@ -104,7 +104,7 @@ async def aiohttp_concurrent_rows(target: Target, settings: Settings) -> list[Re
 
 
 async def aiohttp_sequential_rows(target: Target, settings: Settings) -> list[Result]:
-    """Row 10: µs per sequential typed call on aiohttp against raw httpx (and httpx-aiohttp)."""
+    """Row 11: µs per sequential typed call on aiohttp against raw httpx (and httpx-aiohttp)."""
     n = settings.sequential_calls
     async with (
         sdk_on_aiohttp(target) as client,
@@ -125,7 +125,7 @@ async def aiohttp_sequential_rows(target: Target, settings: Settings) -> list[Re
     ratio = sdk_us / plain_us
     return [
         Result(
-            row="10",
+            row="11",
             measure=f"get SR context -> model, µs/call, SDK on aiohttp ({target.name})",
             sdk=f"{sdk_us:.0f} µs",
             baseline=f"{plain_us:.0f} µs (raw httpx + json.loads)",
@@ -133,7 +133,7 @@ async def aiohttp_sequential_rows(target: Target, settings: Settings) -> list[Re
             bar="<= 0.85x",
             met=ratio <= 0.85,
             note=(
-                f"Row 10, {target.name}: raw httpx over httpx-aiohttp took {aio_us:.0f} µs per "
+                f"Row 11, {target.name}: raw httpx over httpx-aiohttp took {aio_us:.0f} µs per "
                 f"call ({fmt_ratio(aio_us / plain_us)} of raw httpx); the SDK's typed model and "
                 f"plumbing cost {sdk_us - aio_us:+.0f} µs on top of that transport."
             ),

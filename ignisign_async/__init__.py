@@ -26,15 +26,23 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    SignatureRequestCancelledError,
+    SignatureRequestExpiredError,
+    SignatureRequestFailedError,
+    SignatureRequestNotCompletedError,
     UnprocessableEntityError,
+    WaitTimeoutError,
     WebhookError,
     WebhookVerificationError,
 )
+from ._token_store import MemoryTokenStore, TokenStore
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
+from .resources._send_types import NewDocument, NewSigner
 
 if TYPE_CHECKING:
     from ._downloads import DownloadResult, DownloadStream, ProgressCallback
+    from ._redis_store import RedisTokenStore
     from .sync import Ignisign
     from .webhooks import WebhookEvent, WebhookRouter
 
@@ -44,6 +52,8 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "__version__",
+    "NewDocument",
+    "NewSigner",
     "IgnisignError",
     "APIError",
     "BadRequestError",
@@ -60,11 +70,19 @@ __all__ = [
     "DownloadError",
     "WebhookError",
     "WebhookVerificationError",
+    "SignatureRequestNotCompletedError",
+    "SignatureRequestCancelledError",
+    "SignatureRequestExpiredError",
+    "SignatureRequestFailedError",
+    "WaitTimeoutError",
     "WebhookRouter",
     "WebhookEvent",
     "DownloadStream",
     "DownloadResult",
     "ProgressCallback",
+    "TokenStore",
+    "MemoryTokenStore",
+    "RedisTokenStore",
 ]
 
 _LAZY = {
@@ -74,6 +92,7 @@ _LAZY = {
     "DownloadStream": "._downloads",
     "DownloadResult": "._downloads",
     "ProgressCallback": "._downloads",
+    "RedisTokenStore": "._redis_store",
 }
 
 
