@@ -18,7 +18,6 @@ import attrs
 import httpx
 
 from ._auth import TokenManager, TokenSource
-from ._backends import DEFAULT_LIMITS, backend_transport, resolve_http_backend
 from ._config import (
     APP_ENVS,
     DEFAULT_BASE_URL,
@@ -28,11 +27,11 @@ from ._config import (
     Shared,
     attempt_limit,
     base_headers,
+    build_pool,
     check_deadline,
     check_max_retries,
     coerce_timeout,
     resolve_identity,
-    transport_enforces,
 )
 from ._pipeline import Pipeline
 from ._retry import RetryPolicy
@@ -119,28 +118,20 @@ class AsyncIgnisign:
         if token_store is not None:
             flight = StoreFlight(token_store, app_id=identity.app_id, app_env=identity.app_env)
         timeout_ = coerce_timeout(timeout)
-        own_pool = transport is None and http_client is None
-        backend = resolve_http_backend(http_backend, own_pool=own_pool)
-        if own_pool:
-            transport = backend_transport(backend, base_url=identity.base_url)
-        enforces = transport_enforces(transport, own_client=http_client is None)
-        if http_client is None:
-            http_client = httpx.AsyncClient(
-                transport=transport,
-                limits=DEFAULT_LIMITS,
-                timeout=timeout_,
-                follow_redirects=False,
-                trust_env=True,
-            )
-            owns = True
-        else:
-            owns = False
+        pool = build_pool(
+            http_backend,
+            transport=transport,
+            http_client=http_client,
+            base_url=identity.base_url,
+            timeout=timeout_,
+        )
+        enforces = pool.transport_enforces
         shared = Shared(
-            http_client,
-            owns_http=owns,
+            pool.http,
+            owns_http=pool.owns_http,
             transport_enforces=enforces,
             base_headers=base_headers(default_headers),
-            backend=backend,
+            backend=pool.backend,
         )
         options = Options(
             timeout=timeout_,

@@ -20,7 +20,12 @@ import anyio
 import attrs
 import httpx
 
-from ._backends import enforces_timeouts
+from ._backends import (
+    DEFAULT_LIMITS,
+    backend_transport,
+    enforces_timeouts,
+    resolve_http_backend,
+)
 from ._retry import RetryPolicy
 from ._version import __version__
 
@@ -36,8 +41,10 @@ __all__ = [
     "ClientState",
     "Identity",
     "Options",
+    "Pool",
     "Shared",
     "attempt_limit",
+    "build_pool",
     "check_deadline",
     "check_max_retries",
     "coerce_timeout",
@@ -172,6 +179,44 @@ def transport_enforces(transport: httpx.AsyncBaseTransport | None, *, own_client
     if not own_client:
         return False
     return transport is None or enforces_timeouts(transport)
+
+
+@attrs.frozen(kw_only=True)
+class Pool:
+    """The connection pool a client sends through, and who owns it."""
+
+    http: httpx.AsyncClient
+    owns_http: bool
+    transport_enforces: bool
+    backend: str
+    """The ``http_backend`` of a pool the client built (``httpx`` for a caller's)."""
+
+
+def build_pool(
+    http_backend: object,
+    *,
+    transport: httpx.AsyncBaseTransport | None,
+    http_client: httpx.AsyncClient | None,
+    base_url: str,
+    timeout: httpx.Timeout,
+) -> Pool:
+    """The caller's ``http_client``, or an ``httpx.AsyncClient`` on ``transport`` or on the pool
+    of ``http_backend`` (the argument, ``IGNISIGN_HTTP_BACKEND``, else httpx's)."""
+    own_pool = transport is None and http_client is None
+    backend = resolve_http_backend(http_backend, own_pool=own_pool)
+    if own_pool:
+        transport = backend_transport(backend, base_url=base_url)
+    enforces = transport_enforces(transport, own_client=http_client is None)
+    if http_client is not None:
+        return Pool(http=http_client, owns_http=False, transport_enforces=enforces, backend=backend)
+    http = httpx.AsyncClient(
+        transport=transport,
+        limits=DEFAULT_LIMITS,
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=True,
+    )
+    return Pool(http=http, owns_http=True, transport_enforces=enforces, backend=backend)
 
 
 @attrs.frozen(kw_only=True)
