@@ -212,8 +212,13 @@ async def _main(args: argparse.Namespace) -> int:
             print(line, file=stream, flush=True)
 
     if args.live:
+        try:
+            live = AsyncIgnisign()
+        except ValueError as exc:  # a variable is missing or wrong: one line, no traceback
+            print(f"python -m ignisign_async demo --live: {exc}", file=sys.stderr)
+            return 2
         say("IgniSign demo against the live API (IGNISIGN_* variables)")
-        async with AsyncIgnisign() as client:
+        async with live as client:
             return await run(
                 client, out_path=out_path, fake=None, wait=args.wait, say=say, stream=stream
             )
