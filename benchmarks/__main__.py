@@ -25,7 +25,7 @@ from ._harness import (
 from ._server import LoopbackServer
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-ALL_ROWS = frozenset(range(1, 11))
+ALL_ROWS = frozenset(range(1, 14))
 
 NOTES = (
     "SDK: `ignisign_async` doing the work. Baseline: the best hand-written httpx code doing the "
@@ -71,19 +71,24 @@ def _parse_rows(text: str) -> frozenset[int]:
 
 
 def _network_rows(rows: frozenset[int], settings: Settings) -> list[Result]:
+    from .rows_aiohttp import aiohttp_concurrent_rows, aiohttp_sequential_rows
     from .rows_calls import cold_client_rows, concurrent_rows, sequential_rows
 
     results: list[Result] = []
     with LoopbackServer(auth_delay=0.02) as server:
-        targets = (Target("loopback", server.base_url), in_process())
+        loopback = Target("loopback", server.base_url)
+        targets = (loopback, in_process())
         plan: list[tuple[int, Callable[[Target, Settings], Awaitable[list[Result]]]]] = [
             (1, sequential_rows),
             (3, concurrent_rows),
             (4, cold_client_rows),
+            (11, aiohttp_concurrent_rows),
+            (12, aiohttp_sequential_rows),
         ]
         for row, run in plan:
             if row in rows or (row == 1 and 2 in rows):
-                for target in targets:
+                # aiohttp's rows: loopback only (in process there is no pool to compare)
+                for target in targets if row < 11 else (loopback,):
                     produced = anyio.run(run, target, settings)
                     results += [r for r in produced if int(r.row) in rows]
     return sorted(results, key=lambda r: int(r.row))  # stable: loopback before in-process
@@ -93,19 +98,20 @@ def _size(size: int) -> str:
     return f"{size >> 30} GiB" if size >= 1 << 30 else f"{size >> 20} MiB"
 
 
-def _download_rows(settings: Settings) -> list[Result]:
-    """Row 5 (``benchmarks/download.py``): throughput, peak RSS growth, event-loop lag."""
+def _download_rows(settings: Settings, *, backend: str = "httpx") -> list[Result]:
+    """Row 5 (row 13 on aiohttp; ``benchmarks/download.py``): throughput, RSS growth, loop lag."""
     from .download import bench_download
 
     size = settings.download_bytes
-    figures = anyio.run(bench_download, size, 1 if settings.quick else 3)
+    figures = anyio.run(bench_download, size, 1 if settings.quick else 3, backend)
     runs = int(figures["repetitions"])
     ratio = figures["ratio"]
     growth = figures["sdk_rss_growth_mib"]
+    row, on = ("13", ", SDK on aiohttp") if backend == "aiohttp" else ("5", "")
     return [
         Result(
-            row="5",
-            measure=f"{_size(size)} proof download to a file, MB/s (median of {runs})",
+            row=row,
+            measure=f"{_size(size)} proof download to a file{on}, MB/s (median of {runs})",
             sdk=f"{figures['sdk_mb_s']:.0f} MB/s",
             baseline=f"{figures['raw_mb_s']:.0f} MB/s (httpx stream, blocking writes)",
             comparison=fmt_ratio(ratio),
@@ -113,8 +119,8 @@ def _download_rows(settings: Settings) -> list[Result]:
             met=ratio >= 0.9,
         ),
         Result(
-            row="5",
-            measure=f"{_size(size)} proof download: peak RSS growth",
+            row=row,
+            measure=f"{_size(size)} proof download{on}: peak RSS growth",
             sdk=f"{growth:.1f} MiB",
             baseline=f"{figures['raw_rss_growth_mib']:.1f} MiB",
             comparison="-",
@@ -122,8 +128,8 @@ def _download_rows(settings: Settings) -> list[Result]:
             met=growth <= 32,
         ),
         Result(
-            row="5",
-            measure=f"{_size(size)} proof download: worst event-loop lag (5 ms heartbeat)",
+            row=row,
+            measure=f"{_size(size)} proof download{on}: worst event-loop lag (5 ms heartbeat)",
             sdk=f"{figures['sdk_max_lag_ms']:.1f} ms",
             baseline=f"{figures['raw_max_lag_ms']:.1f} ms (writes on the loop)",
             comparison=f"CPU {figures['sdk_cpu_s']:.2f} s vs {figures['raw_cpu_s']:.2f} s",
@@ -178,9 +184,11 @@ def run(rows: frozenset[int], settings: Settings) -> list[Result]:
     """Every selected row, in order."""
     from .rows_local import import_rows, structuring_rows
 
-    results = _network_rows(rows, settings) if rows & {1, 2, 3, 4} else []
+    results = _network_rows(rows, settings) if rows & {1, 2, 3, 4, 11, 12} else []
     if 5 in rows:
         results += _download_rows(settings)
+    if 13 in rows:
+        results += _download_rows(settings, backend="aiohttp")
     if 6 in rows:
         results += _sync_rows(settings)
     if 7 in rows:
@@ -195,7 +203,7 @@ def run(rows: frozenset[int], settings: Settings) -> list[Result]:
         from .sync_vs_httpx import sync_vs_httpx_rows
 
         results += sync_vs_httpx_rows(quick=settings.quick)
-    return results
+    return sorted(results, key=lambda r: int(r.row))  # stable: loopback before in-process
 
 
 def main(argv: Sequence[str] | None = None) -> int:

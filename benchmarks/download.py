@@ -12,7 +12,7 @@ each peak RSS is its own: the child resets its peak (``/proc/self/clear_refs``) 
 and reports ``VmHWM`` minus the RSS at that moment. A heartbeat task in the child records the
 largest scheduling lag of the event loop during the download. Run alone with::
 
-    python -m benchmarks.download [size_in_MiB] [repetitions]
+    python -m benchmarks.download [size_in_MiB] [repetitions] [httpx|aiohttp]
 """
 
 from __future__ import annotations
@@ -155,7 +155,8 @@ async def _measure(variant: str, base_url: str, size: int, folder: str) -> dict[
     from ignisign_async import AsyncIgnisign
 
     target = os.path.join(folder, f"{variant}.pdf")
-    client = AsyncIgnisign(APP_ID, APP_ENV, SECRET, base_url=base_url)
+    backend = "aiohttp" if variant == "sdk-aiohttp" else "httpx"
+    client = AsyncIgnisign(APP_ID, APP_ENV, SECRET, base_url=base_url, http_backend=backend)
     raw_client = httpx.AsyncClient(base_url=base_url, timeout=client.timeout)
     auth = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -173,7 +174,7 @@ async def _measure(variant: str, base_url: str, size: int, folder: str) -> dict[
                     written += len(chunk)
         return written
 
-    run = sdk if variant == "sdk" else raw
+    run = sdk if variant.startswith("sdk") else raw
     async with client, raw_client:
         await run(_WARMUP_BYTES)  # imports, token, connection, worker thread: all warm
         os.unlink(target)
@@ -229,8 +230,12 @@ async def _run_child(variant: str, base_url: str, size: int, folder: str) -> dic
     return dict(json.loads(result.stdout))
 
 
-async def bench_download(size_bytes: int = 1 << 30, repetitions: int = 3) -> dict[str, float]:
+async def bench_download(
+    size_bytes: int = 1 << 30, repetitions: int = 3, backend: str = "httpx"
+) -> dict[str, float]:
     """Download ``size_bytes`` ``repetitions`` times per contender; medians of the runs.
+
+    ``backend`` is the SDK's ``http_backend`` (raw httpx always runs on its own pool).
 
     Returns (MB = 10**6 bytes, MiB = 2**20 bytes):
 
@@ -248,16 +253,18 @@ async def bench_download(size_bytes: int = 1 << 30, repetitions: int = 3) -> dic
     if size_bytes <= 0 or repetitions <= 0:
         raise ValueError("size_bytes and repetitions must be positive")
     samples: dict[str, list[dict[str, float]]] = {"sdk": [], "raw": []}
+    child = {"sdk": "sdk-aiohttp" if backend == "aiohttp" else "sdk", "raw": "raw"}
     server, base_url = await _start_server()
     try:
         with tempfile.TemporaryDirectory(prefix="ignisign-bench-", dir=_ROOT) as folder:
             for variant in samples:  # the first large transfer of a server is slower: not kept
-                await _run_child(variant, base_url, size_bytes, folder)
+                await _run_child(child[variant], base_url, size_bytes, folder)
             for repetition in range(repetitions):
                 order = ["sdk", "raw"] if repetition % 2 == 0 else ["raw", "sdk"]
                 for variant in order:
                     await anyio.to_thread.run_sync(os.sync)  # no writeback left from the last run
-                    samples[variant].append(await _run_child(variant, base_url, size_bytes, folder))
+                    figures = await _run_child(child[variant], base_url, size_bytes, folder)
+                    samples[variant].append(figures)
     finally:
         server.terminate()
         with anyio.move_on_after(10):
@@ -293,8 +300,9 @@ def _main(argv: list[str]) -> None:
         return
     size = int(argv[0]) << 20 if argv else 1 << 30
     repetitions = int(argv[1]) if len(argv) > 1 else 3
-    figures = anyio.run(bench_download, size, repetitions)
-    print(f"download {size >> 20} MiB, {repetitions} runs each (medians)")
+    backend = argv[2] if len(argv) > 2 else "httpx"
+    figures = anyio.run(bench_download, size, repetitions, backend)
+    print(f"download {size >> 20} MiB, {repetitions} runs each (medians), SDK on {backend}")
     for name in ("sdk", "raw"):
         print(
             f"  {name}  {figures[name + '_mb_s']:7.1f} MB/s"

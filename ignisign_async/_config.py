@@ -20,6 +20,11 @@ import anyio
 import attrs
 import httpx
 
+from ._backends import (
+    backend_transport,
+    enforces_timeouts,
+    resolve_http_backend,
+)
 from ._decoding import ACCEPT_ENCODING
 from ._retry import RetryPolicy
 from ._secrets import Secret
@@ -37,8 +42,10 @@ __all__ = [
     "ClientState",
     "Identity",
     "Options",
+    "Pool",
     "Shared",
     "attempt_limit",
+    "build_pool",
     "check_deadline",
     "check_max_retries",
     "coerce_timeout",
@@ -201,7 +208,40 @@ def transport_enforces(transport: httpx.AsyncBaseTransport | None, *, own_client
     """
     if not own_client:
         return False
-    return transport is None or isinstance(transport, httpx.AsyncHTTPTransport)
+    return transport is None or enforces_timeouts(transport)
+
+
+@attrs.frozen(kw_only=True)
+class Pool:
+    """The connection pool a client sends through, and who owns it."""
+
+    http: httpx.AsyncClient
+    owns_http: bool
+    transport_enforces: bool
+    backend: str
+    """The ``http_backend`` of a pool the client built (``httpx`` for a caller's)."""
+
+
+def build_pool(
+    http_backend: object,
+    *,
+    transport: httpx.AsyncBaseTransport | None,
+    http_client: httpx.AsyncClient | None,
+    identity: Identity,
+    timeout: httpx.Timeout,
+) -> Pool:
+    """The caller's ``http_client``, or the client's own on ``transport`` or on the pool of
+    ``http_backend`` (the argument, ``IGNISIGN_HTTP_BACKEND``, else httpx's)."""
+    own_pool = transport is None and http_client is None
+    backend = resolve_http_backend(http_backend, own_pool=own_pool)
+    if own_pool:
+        proxied = None if is_loopback(identity.base_url) else identity.base_url
+        transport = backend_transport(backend, base_url=proxied)
+    enforces = transport_enforces(transport, own_client=http_client is None)
+    if http_client is not None:
+        return Pool(http=http_client, owns_http=False, transport_enforces=enforces, backend=backend)
+    http = own_http_client(transport, timeout, identity)
+    return Pool(http=http, owns_http=True, transport_enforces=enforces, backend=backend)
 
 
 @attrs.frozen(kw_only=True)
@@ -235,6 +275,7 @@ class Shared:
 
     __slots__ = (
         "auth",
+        "backend",
         "base_headers",
         "clock",
         "flight",
@@ -253,8 +294,11 @@ class Shared:
         owns_http: bool,
         transport_enforces: bool,
         base_headers: Mapping[str, str],
+        backend: str = "httpx",
     ) -> None:
         self.http = http
+        self.backend = backend
+        """The ``http_backend`` of the pool the client built (``httpx`` for a caller's)."""
         self.owns_http = owns_http
         self.transport_enforces = transport_enforces
         self.state = ClientState.OPEN

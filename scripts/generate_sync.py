@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "ignisign_async"
 SYNC = f"{PACKAGE}.sync"
+ROUTED = ("transport", "http_client", "http_backend")
+"""Arguments of ``AsyncIgnisign`` that ``ClientTwin`` routes (per thread, or through its bridge)."""
 TWINS = f"{PACKAGE}._sync.twins"
 CLIENT = f"{PACKAGE}._client"
 SCRIPT = "scripts/generate_sync.py"
@@ -367,13 +369,15 @@ class Writer:
         # sync code may pass httpx's sync transports and clients too: ClientTwin adapts them
         params = re.sub(r"\bhttpx\.Async(BaseTransport|Client)\b", r"httpx.\1 | \g<0>", params)
         private = [a.split("=")[0] for a in call if a.startswith("_")]  # given by ClientTwin too
-        given = ", ".join(["transport", "http_client", *private])
+        routed = [n for n in ROUTED if f"{n}={n}" in call]  # ClientTwin chooses how they reach it
+        given = ", ".join([*routed, *private])
         attach = [f"        self.{attr} = {cls}(self)" for attr, cls in resources]
         return [
             *(f"    {attr}: {cls}" for attr, cls in resources),
             f"\n    def __init__({params}) -> None:",
-            f"        super().__init__(lambda {given}: AsyncIgnisign({', '.join(call)}),"
-            " transport=transport, http_client=http_client)",
+            f"        super().__init__(lambda {given}: AsyncIgnisign({', '.join(call)}), "
+            + ", ".join(f"{n}={n}" for n in routed)
+            + ")",
             "\n    def _attach(self) -> None:",
             *(attach or ["        pass"]),
         ]

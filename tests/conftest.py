@@ -50,3 +50,27 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: objec
         and inspect.iscoroutinefunction(obj)
     ):
         pytest.mark.anyio(obj)
+
+
+@pytest.fixture(params=["httpx", "aiohttp"])
+def http_backend(request: pytest.FixtureRequest) -> str:
+    """The transport a test's client runs on (``aiohttp`` runs on asyncio only)."""
+    return str(request.param)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drop the Trio runs of ``http_backend="aiohttp"`` (and of the reliability tests'
+    ``where="socket-aiohttp"``): aiohttp has no Trio support."""
+    dropped = []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        params = params.params if params is not None else {}
+        on_aiohttp = (
+            params.get("http_backend") == "aiohttp" or params.get("where") == "socket-aiohttp"
+        )
+        if on_aiohttp and params.get("anyio_backend") == "trio":
+            dropped.append(item)
+    if dropped:
+        chosen = set(dropped)
+        items[:] = [item for item in items if item not in chosen]
+        config.hook.pytest_deselected(items=dropped)

@@ -30,6 +30,7 @@ import anyio.from_thread
 import anyio.to_thread
 import httpx
 
+from .._backends import resolve_http_backend
 from .loops import Release
 from .runtime import SyncRuntime, TokenFactory, loop_free_transport
 
@@ -220,24 +221,35 @@ class LeanClient(httpx.AsyncClient):
 
 
 TwinFactory = Callable[
-    ["httpx.AsyncBaseTransport | None", "httpx.AsyncClient | None", TokenFactory], "AsyncIgnisign"
+    ["httpx.AsyncBaseTransport | None", "httpx.AsyncClient | None", "str | None", TokenFactory],
+    "AsyncIgnisign",
 ]
-"""Builds one loop's async client from a transport or client and a token source factory."""
+"""Builds one loop's async client from a transport or client (or a backend for its own pool)
+and a token source factory."""
 
 
 def runtime_for(
     factory: TwinFactory,
     transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
     http_client: httpx.Client | httpx.AsyncClient | None,
+    http_backend: str | None = None,
 ) -> SyncRuntime:
     """The runtime of a sync client built with these arguments.
 
     Nothing given: each thread's client on a bridge over its own pool (a forked child opens its
     own). A blocking transport or ``httpx.Client``: one bridge over it, shared by every thread's
     loop (refused in a forked child: it holds the parent's connections). An async transport or
-    client: as ``AsyncIgnisign`` takes it, run in place only when it is loop-free.
+    client: as ``AsyncIgnisign`` takes it, run in place only when it is loop-free. The
+    ``aiohttp`` backend (argument or ``IGNISIGN_HTTP_BACKEND``): each thread's loop its own pool.
     """
-    if transport is None and http_client is None:
+    own = transport is None and http_client is None
+    if resolve_http_backend(http_backend, own_pool=own) == "aiohttp":
+        return SyncRuntime(
+            lambda tokens: (factory(None, None, "aiohttp", tokens), None),
+            per_thread=True,
+            fork_safe=True,
+        )
+    if own:
         return SyncRuntime(
             lambda tokens: _lean(factory, sync_bridge(), tokens), per_thread=True, fork_safe=True
         )
@@ -253,7 +265,7 @@ def runtime_for(
     async_client = http_client
     in_place = loop_free_transport(async_transport, async_client)
     return SyncRuntime(
-        lambda tokens: (factory(async_transport, async_client, tokens), None),
+        lambda tokens: (factory(async_transport, async_client, None, tokens), None),
         per_thread=in_place,
         fork_safe=in_place,
     )
@@ -264,7 +276,7 @@ def _lean(
 ) -> tuple[AsyncIgnisign, Release]:
     """A loop's client on ``bridge``, through a :class:`LeanClient` that closing it releases."""
     http = LeanClient(bridge)
-    return factory(None, http, tokens), http.aclose
+    return factory(None, http, None, tokens), http.aclose
 
 
 def _blocking(transport: object) -> TypeGuard[httpx.BaseTransport]:

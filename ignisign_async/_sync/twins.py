@@ -143,8 +143,9 @@ class ClientTwin(ResourceTwin):
         *,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
         http_client: httpx.Client | httpx.AsyncClient | None,
+        http_backend: str | None = None,
     ) -> None:
-        runtime = runtime_for(factory, transport, http_client)
+        runtime = runtime_for(factory, transport, http_client, http_backend)
         self._bind(runtime, None, runtime.home)
 
     def _bind(self, runtime: SyncRuntime, view: View | None, target: AsyncIgnisign) -> None:

@@ -74,9 +74,10 @@ class Ignisign(ClientTwin):
         default_headers: Mapping[str, str] | None = None,
         token_store: TokenStore | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        http_backend: str | None = None,
     ) -> None:
         super().__init__(
-            lambda transport, http_client, _tokens: AsyncIgnisign(
+            lambda transport, http_client, http_backend, _tokens: AsyncIgnisign(
                 app_id,
                 app_env,
                 secret,
@@ -89,10 +90,12 @@ class Ignisign(ClientTwin):
                 default_headers=default_headers,
                 token_store=token_store,
                 max_response_bytes=max_response_bytes,
+                http_backend=http_backend,
                 _tokens=_tokens,
             ),
             transport=transport,
             http_client=http_client,
+            http_backend=http_backend,
         )
 
     def _attach(self) -> None:

@@ -45,7 +45,7 @@ from ignisign_async import (
 )
 from ignisign_async.testing import FakeIgnisign
 
-from .conftest import FIGURES, OP_HEADER, Where, connect, current_op, emulator_url
+from .conftest import FIGURES, OP_HEADER, Where, backend_of, connect, current_op, emulator_url
 
 AUTH_PATH: Final = "/v3/auth/app-api"
 PDF: Final = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -490,16 +490,19 @@ async def run_campaign(
 
 
 async def campaign(
-    where: Where, backend: str, settings: Settings, *, token_lifetime: float = 3600.0
+    where: Where, runner: str, settings: Settings, *, token_lifetime: float = 3600.0
 ) -> Report:
     """A campaign on a fresh emulator, in-process or over a socket; its figures are recorded."""
     in_process = where == "in-process"
     fake = FakeIgnisign(token_lifetime=token_lifetime, raise_server_exceptions=in_process)
     with emulator_url(fake, where) as url:
         timeout = httpx.Timeout(settings.attempt_timeout)
-        async with connect(fake, url, timeout=timeout, max_retries=10) as client:
+        backend = backend_of(where)
+        async with connect(
+            fake, url, timeout=timeout, max_retries=10, http_backend=backend
+        ) as client:
             kind = "token chaos" if settings.revoke_every else "faults"
-            report = await run_campaign(client, fake, settings, label=f"{kind} {where}/{backend}")
+            report = await run_campaign(client, fake, settings, label=f"{kind} {where}/{runner}")
     FIGURES.append(report.line())
     print(report.line())
     return report

@@ -27,10 +27,11 @@ import pytest
 import uvicorn
 
 from ignisign_async import AsyncIgnisign
+from ignisign_async._backends import backend_transport
 from ignisign_async._retry import RetryPolicy
 from ignisign_async.testing import FakeIgnisign
 
-Where = Literal["in-process", "socket"]
+Where = Literal["in-process", "socket", "socket-aiohttp"]
 OP_HEADER: Final = "x-reliability-op"
 IN_PROCESS_URL: Final = "https://fake.ignisign.invalid"
 DEFAULT_TIMEOUT: Final = httpx.Timeout(5.0)
@@ -116,6 +117,7 @@ def http_client(
     *,
     timeout: httpx.Timeout,
     max_connections: int = 100,
+    http_backend: str = "httpx",
 ) -> httpx.AsyncClient:
     """The httpx client a test hands to the SDK: in-process (``base_url`` None) or a socket."""
     limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=None)
@@ -124,7 +126,13 @@ def http_client(
         return httpx.AsyncClient(
             transport=fake.transport, timeout=timeout, limits=limits, event_hooks=hooks
         )
-    return httpx.AsyncClient(timeout=timeout, limits=limits, event_hooks=hooks)
+    transport = backend_transport(http_backend, limits)
+    return httpx.AsyncClient(transport=transport, timeout=timeout, limits=limits, event_hooks=hooks)
+
+
+def backend_of(where: Where) -> str:
+    """The ``http_backend`` of a socket ``where`` (``socket-aiohttp``: aiohttp, else httpx)."""
+    return "aiohttp" if where == "socket-aiohttp" else "httpx"
 
 
 @contextlib.asynccontextmanager
@@ -134,11 +142,17 @@ async def connect(
     *,
     timeout: httpx.Timeout = DEFAULT_TIMEOUT,
     max_connections: int = 100,
+    http_backend: str = "httpx",
     **options: Any,
 ) -> AsyncIterator[AsyncIgnisign]:
-    """An ``AsyncIgnisign`` on ``fake``: in-process when ``base_url`` is None, else over HTTP."""
+    """An ``AsyncIgnisign`` on ``fake``: in-process when ``base_url`` is None, else over HTTP
+    (through the pool of ``http_backend``)."""
     async with http_client(
-        fake, base_url, timeout=timeout, max_connections=max_connections
+        fake,
+        base_url,
+        timeout=timeout,
+        max_connections=max_connections,
+        http_backend=http_backend,
     ) as http:
         client = AsyncIgnisign(
             app_id=fake.app_id,
@@ -153,9 +167,10 @@ async def connect(
             yield client
 
 
-@pytest.fixture(params=["in-process", "socket"])
+@pytest.fixture(params=["in-process", "socket", "socket-aiohttp"])
 def where(request: pytest.FixtureRequest) -> Where:
-    """Where the emulator runs: in the test's process, or behind uvicorn on a socket."""
+    """Where the emulator runs: in the test's process, or behind uvicorn on a socket (reached
+    through httpx's pool, or aiohttp's: ``socket-aiohttp``, asyncio only)."""
     value: Where = request.param
     return value
 

@@ -23,7 +23,7 @@ import pytest
 from ignisign_async import AsyncIgnisign, IgnisignError
 from ignisign_async.testing import FakeIgnisign
 
-from .conftest import Where, connect, emulator_url
+from .conftest import Where, backend_of, connect, emulator_url
 
 pytestmark = pytest.mark.usefixtures("quiet_uvicorn", "small_backoff")
 
@@ -120,7 +120,9 @@ async def test_random_cancellations_leak_nothing(
 ) -> None:
     fake = FakeIgnisign(raise_server_exceptions=where == "in-process")
     with emulator_url(fake, where) as url:
-        async with connect(fake, url, timeout=TIMEOUT, max_connections=1) as client:
+        async with connect(
+            fake, url, timeout=TIMEOUT, max_connections=1, http_backend=backend_of(where)
+        ) as client:
             counts = await cancel_at_random(client, fake, tmp_path, seed=1234, rounds=40)
     assert counts["cancelled"] >= 10
     assert counts["completed"] >= 8
@@ -129,7 +131,9 @@ async def test_random_cancellations_leak_nothing(
 async def test_cancelling_the_token_fetch_frees_the_lock(where: Where, anyio_backend: str) -> None:
     fake = FakeIgnisign(raise_server_exceptions=where == "in-process")
     with emulator_url(fake, where) as url:
-        async with connect(fake, url, timeout=TIMEOUT, max_connections=1) as client:
+        async with connect(
+            fake, url, timeout=TIMEOUT, max_connections=1, http_backend=backend_of(where)
+        ) as client:
             fake.faults.delay(0.3, 1, path="/v3/auth/app-api")
             with anyio.move_on_after(0.05) as scope:
                 await client.signature_profiles.list()
@@ -146,7 +150,9 @@ async def test_a_cancelled_download_leaves_no_file(
 ) -> None:
     fake = FakeIgnisign(raise_server_exceptions=where == "in-process")
     with emulator_url(fake, where) as url:
-        async with connect(fake, url, timeout=TIMEOUT, max_connections=1) as client:
+        async with connect(
+            fake, url, timeout=TIMEOUT, max_connections=1, http_backend=backend_of(where)
+        ) as client:
             _, document_id = await setup(client, fake)
             with anyio.CancelScope() as scope:
 

@@ -44,6 +44,14 @@ MIB = 1 << 20
 PROFILES = [PROFILE]
 
 
+@pytest.fixture(autouse=True, params=["httpx", "aiohttp"])
+def http_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test on both pools: the clients below take theirs from ``IGNISIGN_HTTP_BACKEND``
+    (aiohttp on asyncio only: the Trio runs of aiohttp are deselected)."""
+    monkeypatch.setenv("IGNISIGN_HTTP_BACKEND", request.param)
+    return str(request.param)
+
+
 def client(server: HostileServer, **options: Any) -> AsyncIgnisign:
     return AsyncIgnisign(
         app_id=APP_ID, app_env=APP_ENV, secret=SECRET, base_url=server.url, **options

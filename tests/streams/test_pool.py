@@ -1,4 +1,5 @@
-"""Downloads over real sockets with a pool of one connection: nothing is ever leaked.
+"""Downloads over real sockets with a pool of one connection: nothing is ever leaked (on the pool
+of either ``http_backend``).
 
 A leaked connection would make the next request wait for the pool until its (short) pool
 timeout and fail; each test therefore downloads again on the same one-connection pool after the
@@ -21,6 +22,7 @@ import pytest
 import uvicorn
 
 from ignisign_async import AsyncIgnisign, DownloadError
+from ignisign_async._backends import backend_transport
 from tests.conftest import APP_ENV, APP_ID, SECRET, make_jwt
 
 from .conftest import files
@@ -82,21 +84,26 @@ def server_url() -> Iterator[str]:
 
 
 @pytest.fixture
-async def client(server_url: str) -> AsyncIterator[AsyncIgnisign]:
+async def client(server_url: str, http_backend: str) -> AsyncIterator[AsyncIgnisign]:
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    http = httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(10.0, pool=2.0))
-    async with (
-        http,
-        AsyncIgnisign(
-            app_id=APP_ID,
-            app_env=APP_ENV,
-            secret=SECRET,
-            base_url=server_url,
-            http_client=http,
-            max_retries=0,
-        ) as client,
-    ):
+    timeout = httpx.Timeout(10.0, pool=2.0)
+    if http_backend == "aiohttp":  # the SDK's aiohttp pool, shrunk to one connection
+        options: dict[str, Any] = {"transport": backend_transport("aiohttp", limits)}
+    else:
+        options = {"http_client": httpx.AsyncClient(limits=limits, timeout=timeout)}
+    client = AsyncIgnisign(
+        app_id=APP_ID,
+        app_env=APP_ENV,
+        secret=SECRET,
+        base_url=server_url,
+        timeout=timeout,
+        max_retries=0,
+        **options,
+    )
+    async with client:
         yield client
+    if "http_client" in options:
+        await options["http_client"].aclose()
 
 
 async def still_works(client: AsyncIgnisign) -> None:
