@@ -13,9 +13,7 @@ __all__ = ["register"]
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     """Add ``whoami`` and ``profiles list``."""
-    whoami = add_command(
-        commands, "whoami", common, "the application this configuration acts for"
-    )
+    whoami = add_command(commands, "whoami", common, "the application this configuration acts for")
     whoami.set_defaults(handler=whoami_command)
     profiles = add_command(commands, "profiles", common, "signature profiles")
     actions = profiles.add_subparsers(title="commands", metavar="COMMAND")

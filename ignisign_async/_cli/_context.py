@@ -57,17 +57,24 @@ def common_options() -> argparse.ArgumentParser:
     keep = argparse.SUPPRESS  # a subcommand must not reset what the main parser read
     group.add_argument("--app-id", default=keep, help="application id (IGNISIGN_APP_ID)")
     group.add_argument(
-        "--env", type=_env_name, choices=APP_ENVS, default=keep,
+        "--env",
+        type=_env_name,
+        choices=APP_ENVS,
+        default=keep,
         help="environment (IGNISIGN_APP_ENV)",
     )
     group.add_argument("--base-url", default=keep, help="API root (IGNISIGN_BASE_URL)")
     group.add_argument(
-        "--secret-file", default=keep, metavar="PATH",
+        "--secret-file",
+        default=keep,
+        metavar="PATH",
         help="file holding the app secret, '-' for stdin (default: IGNISIGN_APP_SECRET)",
     )
     group.add_argument("--json", action="store_true", default=keep, help="print JSON")
     group.add_argument(
-        "--debug", action="store_true", default=keep,
+        "--debug",
+        action="store_true",
+        default=keep,
         help="show tracebacks and the SDK's debug log on stderr",
     )
     for name in ("--secret", "--app-secret"):

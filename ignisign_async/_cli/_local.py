@@ -32,7 +32,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8787, help="port (default 8787; 0: any free)")
     serve.add_argument(
-        "--no-webhook-delivery", action="store_true",
+        "--no-webhook-delivery",
+        action="store_true",
         help="record webhook events without POSTing them to the registered URLs",
     )
     serve.set_defaults(handler=run_emulator)

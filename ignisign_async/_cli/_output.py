@@ -71,7 +71,8 @@ def jsonable(value: object) -> Any:
     if callable(to_dict) and attrs.has(type(value)):
         return to_dict()
     if attrs.has(type(value)):
-        return {f.name: jsonable(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        fields = attrs.fields(type(value))  # type: ignore[arg-type]  # attrs.has narrows nothing
+        return {f.name: jsonable(getattr(value, f.name)) for f in fields}
     if isinstance(value, enum.Enum):
         return jsonable(value.value)
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
@@ -90,7 +91,7 @@ def jsonable(value: object) -> Any:
 
 
 def text(value: object) -> str:
-    """How a value reads in a table cell: enums by value, datetimes to the second, ``-`` for none."""
+    """A table cell: enums by value, datetimes to the second, ``-`` for nothing."""
     if value is None or value == "" or value == ():
         return "-"
     if isinstance(value, enum.Enum):
@@ -164,12 +165,12 @@ class Output:
         cells = [[text(value) for value in row] for row in rows]
         widths = [len(h) for h in headers]
         for row in cells:
-            widths = [max(w, len(c)) for w, c in zip(widths, row)]
-        head = "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
+            widths = [max(w, len(c)) for w, c in zip(widths, row, strict=False)]
+        head = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
         self.say(self.style.paint(head, "bold"))
         for row in cells:
             parts = []
-            for index, (cell, width) in enumerate(zip(row, widths)):
+            for index, (cell, width) in enumerate(zip(row, widths, strict=False)):
                 padded = cell.ljust(width)
                 if index == status_column:
                     padded = self.style.status(cell) + " " * (width - len(cell))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from typing import Final, TextIO
@@ -56,11 +57,17 @@ class ProgressBar:
         self._stream.write("\n")
         self._stream.flush()
 
-    def line(self, now: float) -> str:
-        """The text of the bar at time ``now`` (``time.monotonic()``)."""
+    def line(self, now: float, width: int = 80) -> str:
+        """The bar at time ``now`` (``time.monotonic()``), the label shortened to fit ``width``."""
+        stats = self._stats(now)
+        room = max(width - 1 - len(stats) - 2, 8)
+        label = self._label if len(self._label) <= room else "..." + self._label[3 - room :]
+        return f"{label}  {stats}"
+
+    def _stats(self, now: float) -> str:
         elapsed = max(now - self._start, 1e-6)
         rate = self._done / elapsed
-        parts = [self._label]
+        parts = []
         total = self._total
         if total:
             fraction = min(self._done / total, 1.0)
@@ -75,6 +82,9 @@ class ProgressBar:
         return "  ".join(parts)
 
     def _draw(self, now: float) -> None:
-        width = shutil.get_terminal_size((80, 24)).columns
-        self._stream.write("\r" + self.line(now)[: width - 1].ljust(width - 1))
+        try:
+            width = os.get_terminal_size(self._stream.fileno()).columns or 80
+        except (AttributeError, OSError, ValueError):
+            width = shutil.get_terminal_size((80, 24)).columns
+        self._stream.write("\r" + self.line(now, width)[: width - 1].ljust(width - 1))
         self._stream.flush()

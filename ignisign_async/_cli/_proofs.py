@@ -36,15 +36,20 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     download.add_argument("document_id", metavar="DOC_ID")
     download.add_argument(
-        "--kind", choices=_KINDS, default="proof",
+        "--kind",
+        choices=_KINDS,
+        default="proof",
         help="proof (PDF signature proof, default), xades, asic (ASiC-E) or original",
     )
     download.add_argument(
-        "--signature-id", metavar="ID",
+        "--signature-id",
+        metavar="ID",
         help="xades: whose signature (default: the document's only one)",
     )
     download.add_argument(
-        "-o", "--output", metavar="PATH",
+        "-o",
+        "--output",
+        metavar="PATH",
         help="file or folder to write ('-': stdout; default: the server's file name)",
     )
     download.set_defaults(handler=proofs_download)
@@ -107,8 +112,11 @@ async def proofs_download(context: Context, client: AsyncIgnisign) -> int:
         raise UsageError("--json prints the result on stdout: write the file with -o PATH")
     open_stream = await _opener(client, args.kind, args.document_id, args.signature_id)
     async with open_stream() as stream:
-        target = None if args.output == "-" else _target(args.output, stream, args.document_id,
-                                                         args.kind)
+        target = (
+            None
+            if args.output == "-"
+            else _target(args.output, stream, args.document_id, args.kind)
+        )
         result = await _save(context, stream, target)
         content_type = stream.content_type
     out = context.out

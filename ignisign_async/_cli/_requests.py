@@ -41,9 +41,14 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     """Add ``requests list``, ``get``, ``watch`` and ``close``."""
     group = add_command(commands, "requests", common, "signature requests")
     actions = group.add_subparsers(title="commands", metavar="COMMAND")
-    listing = add_command(actions, "list", common, "signature requests (the first page, unless --all)")
+    listing = add_command(
+        actions, "list", common, "signature requests (the first page, unless --all)"
+    )
     listing.add_argument(
-        "--status", type=_status, action="append", metavar="S",
+        "--status",
+        type=_status,
+        action="append",
+        metavar="S",
         help="only requests in this status (repeatable)",
     )
     pages = listing.add_mutually_exclusive_group()
@@ -101,7 +106,8 @@ async def _matching(
             out.json_line(request)
     note = None
     if page.total > len(page.items):
-        note = f"page {page.page}: {len(page.items)} of {page.total} requests (--all for every page)"
+        shown = f"{len(page.items)} of {page.total} requests"
+        note = f"page {page.page}: {shown} (--all for every page)"
     return found, note
 
 
@@ -183,11 +189,19 @@ async def requests_watch(context: Context, client: AsyncIgnisign) -> int:
                 now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
                 signed = {"signed_by": len(request.signed_by), "signers": len(request.signer_ids)}
                 if out.json_mode:
-                    out.json_line({"signature_request_id": request_id, "status": request.status,
-                                   "at": now, **signed})
+                    out.json_line(
+                        {
+                            "signature_request_id": request_id,
+                            "status": request.status,
+                            "at": now,
+                            **signed,
+                        }
+                    )
                 else:
-                    out.say(f"{now.isoformat()}  {out.style.status(request.status.value)}  "
-                            f"signed {signed['signed_by']}/{signed['signers']}")
+                    out.say(
+                        f"{now.isoformat()}  {out.style.status(request.status.value)}  "
+                        f"signed {signed['signed_by']}/{signed['signers']}"
+                    )
             if request.status.is_closed:
                 return 0
             await anyio.sleep(context.args.interval)

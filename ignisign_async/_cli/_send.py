@@ -41,7 +41,7 @@ def parse_recipient(value: str) -> dict[str, str]:
     name, email = parseaddr(value)
     if "@" not in email or " " in email.strip():
         raise argparse.ArgumentTypeError(
-            f"expected \"First Last <email>\" or an email address, got {value!r}"
+            f'expected "First Last <email>" or an email address, got {value!r}'
         )
     signer = {"email": email}
     first, _, last = name.strip().partition(" ")
@@ -59,17 +59,25 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     send.add_argument("files", nargs="+", metavar="FILE", help="documents to sign")
     send.add_argument(
-        "--to", dest="signers", action="append", required=True, type=parse_recipient,
-        metavar='"NAME <EMAIL>"', help="a signer (repeat for several)",
+        "--to",
+        dest="signers",
+        action="append",
+        required=True,
+        type=parse_recipient,
+        metavar='"NAME <EMAIL>"',
+        help="a signer (repeat for several)",
     )
     send.add_argument("--title", help="the request's title (default: the first file's name)")
     send.add_argument("--description", help="the request's description")
     send.add_argument(
-        "--profile", metavar="ID",
+        "--profile",
+        metavar="ID",
         help="signature profile id (default: the application's only published profile)",
     )
     send.add_argument(
-        "--expires", type=parse_duration, metavar="DURATION",
+        "--expires",
+        type=parse_duration,
+        metavar="DURATION",
         help="expire after this long: 30m, 12h, 7d, 2w",
     )
     send.set_defaults(handler=send_command)

@@ -43,7 +43,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     resend_failed.set_defaults(handler=webhooks_resend_failed)
 
     check = add_command(
-        commands, "check-token", common,
+        commands,
+        "check-token",
+        common,
         "check a webhook event's verification token (the check consumes it)",
     )
     check.add_argument("token", metavar="TOKEN", help="the token, or '-' to read it from stdin")
