@@ -130,7 +130,7 @@ async def webhooks_resend_failed(context: Context, client: AsyncIgnisign) -> int
 
 
 def _token(given: str) -> str:
-    token = sys.stdin.read().strip() if given == "-" else given
+    token = (sys.stdin.read() if given == "-" else given).strip()
     if not token:
         raise UsageError("the token is empty")
     return token

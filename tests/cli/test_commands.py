@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ignisign_async import __version__
 
-from .conftest import Served, run_cli
+from .conftest import Served, clean_environ, run_cli
 
 
 def _json_lines(text: str) -> list[dict[str, object]]:
@@ -238,3 +238,10 @@ def test_a_usage_error_is_one_line_and_exit_2(cli_env: dict[str, str]) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("error: USAGE: argument --kind: invalid choice: 'zip'")
     assert done.stderr.count("\n") == 1
+
+
+def test_demo_live_without_the_variables_is_one_line(tmp_path: Path) -> None:
+    done = run_cli("demo", "--live", env=clean_environ(), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == "error: CONFIG: no application id: set IGNISIGN_APP_ID or pass --app-id\n"
+    assert list(tmp_path.iterdir()) == []
