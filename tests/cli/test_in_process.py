@@ -10,7 +10,6 @@ import datetime as _dt
 import io
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,13 +46,12 @@ def ignisign(*argv: str, stdout: io.StringIO | None = None) -> Run:
 
 
 @pytest.fixture
-def env(served: Served, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def env(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
     """The IGNISIGN_* variables of the served emulator, and no colour settings."""
     for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
         monkeypatch.delenv(name, raising=False)
     for name, value in served.env.items():
         monkeypatch.setenv(name, value)
-    yield
 
 
 @pytest.fixture
@@ -130,7 +128,8 @@ def test_an_unreadable_secret_file_or_a_bad_base_url_is_a_config_error(tmp_path:
 def test_no_command_or_no_subcommand_prints_help_and_exits_2() -> None:
     run = ignisign()
     assert run.code == 2
-    assert "demo" in run.err and "check-token" in run.err
+    assert "demo" in run.err
+    assert "check-token" in run.err
     run = ignisign("requests")
     assert run.code == 2
     assert run.err.startswith("usage: ignisign requests")
@@ -175,7 +174,7 @@ def test_parsing_recipients_and_durations() -> None:
     assert parse_duration("2W") == _dt.timedelta(weeks=2)
     assert parse_duration("90m") == _dt.timedelta(minutes=90)
     for bad in ("0d", "7", "d", "1y", "-1d"):
-        with pytest.raises(ValueError, match="expected a duration"):
+        with pytest.raises(argparse.ArgumentTypeError, match="expected a duration"):
             parse_duration(bad)
 
 
