@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl, quote
 import anyio
 import attrs
 
-from . import _lifecycle
+from .._lifespan import acknowledge_lifespan
+from . import _transitions
 from ._dtos import APP_ENVS
 from ._faults import FaultDecision, Faults
 from ._http import (
@@ -29,7 +30,7 @@ from ._http import (
     json_response,
     parse_json_body,
 )
-from ._routing import Call, Download, Route, Routes
+from ._routing import Call, Download, Endpoint, Routes
 from ._state import State
 
 __all__ = ["Emulator", "InjectedDisconnect", "RecordedRequest", "build_routes"]
@@ -162,7 +163,7 @@ class Emulator:
             if route.body is not None:
                 body = route.body.validate(parse_json_body(request))
             with state.lock:
-                _lifecycle.tick(state)
+                _transitions.tick(state)
                 result = route.handler(Call(state, params, query, body, request, app_id, app_env))
                 if isinstance(result, Download):
                     return _download_response(result)
@@ -179,7 +180,7 @@ class Emulator:
             return error_response(error, state.clock())
 
     def _authenticate(
-        self, route: Route, request: Request, params: dict[str, str]
+        self, route: Endpoint, request: Request, params: dict[str, str]
     ) -> tuple[str, str]:
         config = self.state.config
         header = request.headers.get("authorization")
@@ -213,7 +214,7 @@ class Emulator:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await acknowledge_lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -287,13 +288,3 @@ async def _send(send: Send, response: Response) -> None:
     async for chunk in response.iter_body():
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
     await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from ..models.enums import COUNTRIES
 from ._schema import (
     AnyValue,
     Bool,
@@ -15,6 +16,7 @@ from ._schema import (
     MongoId,
     Nested,
     Schema,
+    Sha256Hex,
     Str,
     Url,
 )
@@ -36,19 +38,7 @@ SIGNER_INPUTS: Final = (
     "birthPlace",
     "birthCountry",
 )
-_COUNTRY_CODES: Final = """
-    AW AF AO AI AL AD AE AR AM AS AG AU AT AZ BI BE BJ BF BD BG BH BS BA BL
-    BY BZ BM BO BR BB BN BT BW CF CA CH CL CN CI CM CD CG CK CO KM CV CR CU
-    CW KY CY CZ DE DJ DM DK DO DZ EC EG ER EH ES EE ET FI FJ FK FR FO FM GA
-    GB GE GG GH GI GN GM GW GQ GR GD GL GT GU GY HK HN HR HT HU ID IM IN IE
-    IR IQ IS IL IT JM JE JO JP KZ KE KG KH KN KR XK KW LA LB LR LY LC LI LK
-    LS LT LU LV MO MF MA MC MD MG MV MX MK ML MT MM ME MN MZ MR MU MW MY YT
-    NA NC NE NF NG NI NL NO NP NR NZ OM PK PA PE PH PG PL PR KP PT PY PS QA
-    RE RO RU RW SA SD SN SG GS SL SV SM SO RS SS ST SR SK SI SE SZ SX SC SY
-    TD TG TH TJ TM TL TO TT TN TR TV TW TZ UG UA UY US UZ VA VE VG VI VN VU
-    WF WS YE ZA ZM ZW
-"""
-COUNTRIES: Final = tuple(_COUNTRY_CODES.split())
+_COUNTRIES: Final = tuple(sorted(COUNTRIES))
 
 EMPTY = Schema("empty body", {})
 
@@ -86,10 +76,10 @@ _SIGNER_FIELDS = {
     "lastName": Str(),
     "email": Email(),
     "phoneNumber": Str(),
-    "nationality": Enum(COUNTRIES),
+    "nationality": Enum(_COUNTRIES),
     "birthDate": DateString(),
     "birthPlace": Str(),
-    "birthCountry": Enum(COUNTRIES),
+    "birthCountry": Enum(_COUNTRIES),
     "isRecurrent": Bool(),
 }
 SIGNER_CREATE = Schema("IgnisignSigner_CreationRequestDto", _SIGNER_FIELDS)
@@ -160,7 +150,7 @@ DATA_JSON = Schema(
 )
 PRIVATE_CONTENT = Schema(
     "IgnisignDocument_ContentCreation_PrivateContentDto",
-    {"documentHash": Str(non_empty=True)},
+    {"documentHash": Sha256Hex()},
     required=("documentHash",),
 )
 DOCUMENT_REQUEST = Schema(

@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from . import _lifecycle
+from . import _transitions
 from ._app import Emulator, RecordedRequest, build_routes
 from ._artifacts import ASIC_MIME
 from ._dtos import APP_ENVS
@@ -226,9 +226,9 @@ class FakeIgnisign:
         webhook sender at the next request or ``await fake.deliver_pending()``.
         """
         with self._state.lock:
-            _lifecycle.tick(self._state)
+            _transitions.tick(self._state)
             sr = self._state.request(signature_request_id)
-            return _lifecycle.sign(self._state, sr, signer_id)
+            return _transitions.sign(self._state, sr, signer_id)
 
     def expire(self, signature_request_id: str) -> str:
         """Make a published request reach its expiration date now; returns its new status.
@@ -237,7 +237,7 @@ class FakeIgnisign:
         """
         with self._state.lock:
             sr = self._state.request(signature_request_id)
-            _lifecycle.expire(self._state, sr)
+            _transitions.expire(self._state, sr)
             return sr.status
 
     def provide_requested_document(
@@ -255,7 +255,7 @@ class FakeIgnisign:
         """
         with self._state.lock:
             doc = self._state.document(document_id)
-            _lifecycle.provide_requested_document(
+            _transitions.provide_requested_document(
                 self._state, doc, bytes(content), file_name=file_name, mime_type=mime_type
             )
 

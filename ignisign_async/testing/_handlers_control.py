@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import mimetypes
 
-from . import _lifecycle
+from . import _transitions
 from ._http import FakeError, parse_json_body
 from ._multipart import parse_multipart
 from ._routing import Call, Routes
@@ -35,13 +35,13 @@ def sign(call: Call) -> object:
     if signer_id is not None and not isinstance(signer_id, str):
         raise FakeError("BODY_VALIDATION_FAILED", "signerId must be a string")
     sr = call.state.request(call.params["signatureRequestId"])
-    return {"signatureIds": _lifecycle.sign(call.state, sr, signer_id)}
+    return {"signatureIds": _transitions.sign(call.state, sr, signer_id)}
 
 
 @routes.post("/_fake/signature-requests/{signatureRequestId}/expire", auth="public")
 def expire(call: Call) -> object:
     sr = call.state.request(call.params["signatureRequestId"])
-    _lifecycle.expire(call.state, sr)
+    _transitions.expire(call.state, sr)
     return {"signatureRequestId": sr.id, "status": sr.status}
 
 
@@ -58,7 +58,7 @@ def provide(call: Call) -> object:
     mime = (part.content_type or "").split(";")[0].strip() or (
         mimetypes.guess_type(name)[0] or "application/octet-stream"
     )
-    _lifecycle.provide_requested_document(
+    _transitions.provide_requested_document(
         call.state, doc, part.data, file_name=name, mime_type=mime
     )
     return document_view(call.state, doc)

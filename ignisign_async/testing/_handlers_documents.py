@@ -11,10 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
-import re
-from typing import Final
 
-from . import _lifecycle
+from . import _transitions
 from ._dtos import DATA_JSON, DOCUMENT_INIT, DOCUMENT_REQUEST, DOCUMENT_UPDATE, PRIVATE_CONTENT
 from ._http import FakeError
 from ._multipart import Part, parse_multipart
@@ -26,19 +24,12 @@ __all__ = ["routes"]
 
 routes = Routes()
 
-_SHA256_HEX: Final = re.compile(r"[0-9a-fA-F]{64}")
-
 
 def _editable(state: State, document_id: str) -> Document:
     """The document, if its signature request is still a DRAFT."""
     doc = state.document(document_id)
     sr = state.request(doc.signature_request_id)
-    if sr.status != "DRAFT":
-        raise FakeError(
-            "DOCUMENT_LOCKED",
-            f"The document's signature request is {sr.status}; documents are locked",
-            context={"documentId": doc.id, "signatureRequestStatus": sr.status},
-        )
+    _transitions.require_draft(sr, "DOCUMENT_LOCKED", "The document is locked", documentId=doc.id)
     return doc
 
 
@@ -69,11 +60,7 @@ def _file_part(call: Call) -> Part:
 def init_document(call: Call) -> object:
     state, body = call.state, call.body
     sr = state.request(body["signatureRequestId"])
-    if sr.status != "DRAFT":
-        raise FakeError(
-            "SIGNATURE_REQUEST_BAD_STATUS",
-            f"Documents can only be added to a DRAFT signature request (it is {sr.status})",
-        )
+    _transitions.require_draft(sr, "SIGNATURE_REQUEST_BAD_STATUS", "Cannot add a document")
     doc = Document(
         id=state.new_id(),
         created_at=state.now_iso(),
@@ -133,7 +120,7 @@ def provide_file(call: Call) -> object:
     mime_type = (part.content_type or "").split(";")[0].strip().lower()
     if not mime_type or mime_type == "application/octet-stream":
         mime_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
-    _lifecycle.set_file_content(doc, part.data, file_name=file_name, mime_type=mime_type)
+    _transitions.set_file_content(doc, part.data, file_name=file_name, mime_type=mime_type)
     return document_view(call.state, doc)
 
 
@@ -172,13 +159,6 @@ def provide_data_json(call: Call) -> object:
 def provide_private_content(call: Call) -> object:
     state = call.state
     doc = _without_content(state, call.params["documentId"])
-    document_hash = call.body["documentHash"]
-    if not _SHA256_HEX.fullmatch(document_hash):
-        raise FakeError(
-            "BODY_VALIDATION_FAILED",
-            "documentHash must be a SHA-256 in hexadecimal (64 characters)",
-            context={"errors": [{"property": "documentHash", "message": "must be a SHA-256 hex"}]},
-        )
     profile = state.profile(state.requests[doc.signature_request_id].profile_id)
     if not profile.embedded:
         raise FakeError(
@@ -187,7 +167,7 @@ def provide_private_content(call: Call) -> object:
         )
     doc.status = "PROVIDED"
     doc.nature = "PRIVATE_FILE"
-    doc.document_hash = document_hash.lower()
+    doc.document_hash = call.body["documentHash"]
     doc.content = None
     doc.data_json = None
     return document_view(state, doc)

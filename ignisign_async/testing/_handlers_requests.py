@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from . import _lifecycle
+from . import _events, _transitions
 from ._dtos import PAGE_QUERY, PROFILE_ID, SR_IDS, SR_UPDATE
 from ._http import FakeError
 from ._routing import Call, E, Routes
@@ -32,7 +32,7 @@ def init_request(call: Call) -> object:
         fields={"language": profile.wire["defaultLanguage"]},
     )
     state.requests[sr.id] = sr
-    _lifecycle.emit_request(state, sr, "INITIALIZED")
+    _events.emit_request(state, sr, "INITIALIZED")
     return {"signatureRequestId": sr.id}
 
 
@@ -129,12 +129,7 @@ def _statement(state: State, sr: SignatureRequest, given: dict[str, Any]) -> dic
 def update_request(call: Call) -> object:
     state, body = call.state, call.body
     sr = state.request(call.params["signatureRequestId"])
-    if sr.status != "DRAFT":
-        raise FakeError(
-            "SIGNATURE_REQUEST_BAD_STATUS",
-            f"Only a DRAFT signature request can be updated (it is {sr.status})",
-            context={"status": sr.status},
-        )
+    _transitions.require_draft(sr, "SIGNATURE_REQUEST_BAD_STATUS", "Cannot update")
     _check_profile_rules(state, sr, state.profile(sr.profile_id), body)
     for key, value in body.items():
         if key == "documentIds":
@@ -145,19 +140,19 @@ def update_request(call: Call) -> object:
             sr.statements = [_statement(state, sr, s) for s in value]
         else:
             sr.fields[key] = value
-    _lifecycle.emit_request(state, sr, "UPDATED")
+    _events.emit_request(state, sr, "UPDATED")
     return request_context(state, sr)
 
 
 @routes.post("/v3/signature-requests/{signatureRequestId}/publish")
 def publish_request(call: Call) -> object:
-    return _lifecycle.publish(call.state, call.state.request(call.params["signatureRequestId"]))
+    return _transitions.publish(call.state, call.state.request(call.params["signatureRequestId"]))
 
 
 @routes.post("/v3/signature-requests/{signatureRequestId}/close")
 def close_request(call: Call) -> object:
     sr = call.state.request(call.params["signatureRequestId"])
-    _lifecycle.close(call.state, sr)
+    _transitions.close(call.state, sr)
     return {"signatureRequestId": sr.id}
 
 

@@ -9,7 +9,6 @@ change them. Creation emits ``SIGNER``/``CREATED``; an update that adds inputs,
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any, Final
 
@@ -24,6 +23,7 @@ from ._dtos import (
 )
 from ._http import FakeError
 from ._routing import Call, E, Routes
+from ._schema import Phone, Str, check_field
 from ._state import Profile, Signer, State
 from ._views import signer_context, signer_summary
 
@@ -31,7 +31,7 @@ __all__ = ["routes"]
 
 routes = Routes()
 
-_E164: Final = re.compile(r"\+[1-9]\d{6,14}")
+_INPUT: Final = "SIGNER_CREATION__INPUT_FIELD_"
 
 
 def _profile_for_signer(state: State, profile_id: str | None) -> Profile | None:
@@ -46,22 +46,16 @@ def _profile_for_signer(state: State, profile_id: str | None) -> Profile | None:
     return profile
 
 
+_PHONE: Final = Phone()
+_NON_EMPTY: Final = Str(non_empty=True)
+
+
 def _inputs(body: dict[str, Any]) -> dict[str, str]:
     inputs: dict[str, str] = {k: body[k] for k in SIGNER_INPUTS if k in body}
-    phone = inputs.get("phoneNumber")
-    if phone is not None and not _E164.fullmatch(phone):
-        raise FakeError(
-            "SIGNER_CREATION__INPUT_FIELD_VALUE_INVALID",
-            "phoneNumber must be in E.164 format (+33612345678)",
-            context={"field": "phoneNumber"},
-        )
+    if "phoneNumber" in inputs:
+        check_field(_PHONE, "phoneNumber", inputs["phoneNumber"], code=_INPUT + "VALUE_INVALID")
     for key, value in inputs.items():
-        if not value.strip():
-            raise FakeError(
-                "SIGNER_CREATION__INPUT_FIELD_VALUE_MISSING",
-                f"{key} is empty",
-                context={"field": key},
-            )
+        check_field(_NON_EMPTY, key, value, code=_INPUT + "VALUE_MISSING")
     return inputs
 
 

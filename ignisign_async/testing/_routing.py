@@ -23,7 +23,7 @@ from ._http import FakeError, Request
 from ._schema import Schema
 from ._state import State
 
-__all__ = ["Auth", "Call", "Download", "E", "Route", "Routes"]
+__all__ = ["Auth", "Call", "Download", "E", "Endpoint", "Routes"]
 
 E: Final = "/v3/applications/{appId}/envs/{appEnv}"
 """The prefix of the scoped paths (reference section 4's ``{E}``)."""
@@ -83,7 +83,9 @@ Handler = Callable[[Call], object]
 
 
 @attrs.frozen(kw_only=True)
-class Route:
+class Endpoint:
+    """One endpoint of the emulator: method, path template, handler, schemas and auth."""
+
     method: str
     template: str
     segments: tuple[str | None, ...]
@@ -99,8 +101,8 @@ class Routes:
     """Routes indexed by method and segment count; matching is segment by segment."""
 
     def __init__(self) -> None:
-        self._by_shape: dict[int, list[Route]] = {}
-        self.all: list[Route] = []
+        self._by_shape: dict[int, list[Endpoint]] = {}
+        self.all: list[Endpoint] = []
 
     def add(
         self,
@@ -126,7 +128,7 @@ class Routes:
                 segments.append(piece)
 
         def register(handler: Handler) -> Handler:
-            route = Route(
+            route = Endpoint(
                 method=method,
                 template=template,
                 segments=tuple(segments),
@@ -155,7 +157,7 @@ class Routes:
     def delete(self, template: str, **kwargs: Any) -> Callable[[Handler], Handler]:
         return self.add("DELETE", template, **kwargs)
 
-    def match(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]]:
+    def match(self, method: str, raw_path: str) -> tuple[Endpoint, dict[str, str]]:
         """The route for this request and its decoded path parameters; 404/405 otherwise."""
         pieces = raw_path.strip("/").split("/")
         allowed: list[str] = []

@@ -20,6 +20,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any, Final
 
+from ._dates import ISO_DATE, parse_instant
 from ._http import FakeError
 
 __all__ = [
@@ -33,18 +34,19 @@ __all__ = [
     "ListOf",
     "MongoId",
     "Nested",
+    "Phone",
     "Schema",
+    "Sha256Hex",
     "Str",
     "Url",
     "Invalid",
+    "check_field",
 ]
 
 _MONGO_ID: Final = re.compile(r"[0-9a-fA-F]{24}")
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_DATE: Final = re.compile(
-    r"\d{4}-\d{2}-\d{2}"
-    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-)
+_E164: Final = re.compile(r"\+[1-9]\d{6,14}")
+_SHA256_HEX: Final = re.compile(r"[0-9a-fA-F]{64}")
 _URL: Final = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
 
 
@@ -113,9 +115,33 @@ class Email(_Pattern):
 
 
 class DateString(_Pattern):
+    """An ISO 8601 date or date-time (``@IsDateString``); :meth:`instant` reads it."""
+
     label = "an ISO 8601 date string"
-    pattern = _DATE
+    pattern = ISO_DATE
     message = "must be a valid ISO 8601 date string"
+
+    @staticmethod
+    def instant(value: object) -> float | None:
+        """A checked date string's instant in epoch seconds; ``None`` for anything else."""
+        return parse_instant(value) if isinstance(value, str) else None
+
+
+class Phone(_Pattern):
+    label = "an E.164 phone number"
+    pattern = _E164
+    message = "must be in E.164 format (+33612345678)"
+
+
+class Sha256Hex(_Pattern):
+    """A SHA-256 digest in hexadecimal, returned in lower case."""
+
+    label = "a SHA-256 in hexadecimal"
+    pattern = _SHA256_HEX
+    message = "must be a SHA-256 in hexadecimal (64 characters)"
+
+    def check(self, value: Any) -> Any:
+        return str(super().check(value)).lower()
 
 
 class Url(_Pattern):
@@ -277,6 +303,17 @@ class Schema:
         if errors:
             raise FakeError("QUERY_VALIDATION_FAILED", _summary(errors), context={"errors": errors})
         return self.clean(query, query=True)
+
+
+def check_field(kind: Kind, field: str, value: Any, *, code: str) -> Any:
+    """``kind.check(value)`` for a handler's own rule: refused as ``code``, naming ``field``::
+
+    check_field(Phone(), "phoneNumber", phone, code="SIGNER_CREATION__INPUT_FIELD_VALUE_INVALID")
+    """
+    try:
+        return kind.check(value)
+    except Invalid as exc:
+        raise FakeError(code, f"{field} {exc}", context={"field": field}) from None
 
 
 def _summary(errors: list[dict[str, str]]) -> str:

@@ -11,7 +11,7 @@ import itertools
 import os
 import threading
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 
@@ -20,7 +20,13 @@ from ._jwt import TokenIssuer
 from ._webhooks import WebhookHub
 
 __all__ = [
+    "CLOSED",
     "Config",
+    "DocumentRequestStatus",
+    "DocumentStatus",
+    "InvitationStatus",
+    "RequestStatus",
+    "SignerStatus",
     "Document",
     "DocumentRequest",
     "Invitation",
@@ -34,6 +40,26 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+
+RequestStatus = Literal[
+    "DRAFT",
+    "WAITING_DOCUMENTS",
+    "READY",
+    "IN_PROGRESS",
+    "COMPLETED",
+    "EXPIRED",
+    "FAILED",
+    "CANCELLED",
+]
+"""The signature request statuses the emulator reaches (reference 10.2)."""
+
+CLOSED: Final[frozenset[RequestStatus]] = frozenset({"COMPLETED", "EXPIRED", "FAILED", "CANCELLED"})
+"""The statuses of a signature request that is over."""
+
+SignerStatus = Literal["CREATED", "PENDING", "BLOCKED", "ACTIVE"]
+DocumentStatus = Literal["CREATED", "DOCUMENT_REQUEST", "PROVIDED"]
+DocumentRequestStatus = Literal["CREATED", "PROVIDED"]
+InvitationStatus = Literal["PENDING", "CANCELED"]
 
 
 @attrs.frozen(kw_only=True)
@@ -69,7 +95,7 @@ class Profile:
 class Signer:
     id: str
     created_at: str
-    status: str = "CREATED"
+    status: SignerStatus = "CREATED"
     profile_id: str | None = None
     external_id: str | None = None
     is_recurrent: bool | None = None
@@ -82,7 +108,7 @@ class SignatureRequest:
     id: str
     created_at: str
     profile_id: str
-    status: str = "DRAFT"
+    status: RequestStatus = "DRAFT"
     fields: dict[str, Any] = attrs.Factory(dict)
     document_ids: list[str] = attrs.Factory(list)
     signer_ids: list[str] = attrs.Factory(list)
@@ -94,7 +120,7 @@ class SignatureRequest:
 
     @property
     def closed(self) -> bool:
-        return self.status in ("COMPLETED", "EXPIRED", "FAILED", "CANCELLED")
+        return self.status in CLOSED
 
 
 @attrs.define(kw_only=True)
@@ -102,7 +128,7 @@ class Document:
     id: str
     created_at: str
     signature_request_id: str
-    status: str = "CREATED"
+    status: DocumentStatus = "CREATED"
     external_id: str | None = None
     label: str | None = None
     description: str | None = None
@@ -122,7 +148,7 @@ class DocumentRequest:
     document_id: str
     signature_request_id: str
     target: str
-    status: str = "CREATED"
+    status: DocumentRequestStatus = "CREATED"
     external_id: str | None = None
     user: dict[str, str] | None = None
 
@@ -150,7 +176,7 @@ class Invitation:
     id: str
     email: str
     roles: dict[str, list[str]]
-    status: str = "PENDING"
+    status: InvitationStatus = "PENDING"
 
 
 @attrs.define(kw_only=True)

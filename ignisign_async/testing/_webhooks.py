@@ -24,7 +24,7 @@ import http
 import json
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 import httpx
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from ._state import State
 
 __all__ = ["Delivery", "DeliveryAttempt", "Sender", "WebhookHub", "asgi_sender", "http_sender"]
+
+DeliveryStatus = Literal["PENDING", "SUCCESS", "FAILED"]
+"""``IGNISIGN_WEBHOOK_EVENT_STATUS``: where one delivery stands."""
 
 Sender = Callable[[str, bytes], Awaitable[int]]
 """``await sender(url, body)`` POSTs one JSON body and returns the HTTP status it got."""
@@ -59,7 +62,7 @@ class Delivery:
     created_at: str
     webhook_id: str
     event: dict[str, Any]
-    status: str = "PENDING"
+    status: DeliveryStatus = "PENDING"
     response: dict[str, Any] | None = None
 
     def wire(self) -> dict[str, Any]:
