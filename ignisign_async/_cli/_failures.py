@@ -51,6 +51,8 @@ def _api_error(exc: APIError) -> tuple[int, str, str]:
 
 def describe(exc: BaseException) -> tuple[int, str, str]:
     """``(exit code, error code, message)`` for an exception a command raised."""
+    while len(getattr(exc, "exceptions", ())) == 1:  # a task group's group of one
+        exc = exc.exceptions[0]  # type: ignore[attr-defined]
     if isinstance(exc, UsageError):
         return EXIT_USAGE, exc.code, str(exc)
     if isinstance(exc, CommandError):
