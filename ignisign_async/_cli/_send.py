@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._context import Context, add_command, api_command
 from ._failures import UsageError
+from ._progress import ProgressBar
 
 if TYPE_CHECKING:
     from .. import AsyncIgnisign
@@ -102,12 +103,17 @@ async def send_command(context: Context, client: AsyncIgnisign) -> int:
         options["expires_in"] = args.expires
     if args.description:
         options["description"] = args.description
+    stderr = context.out.stderr
+    bar = ProgressBar(stderr, "uploading") if stderr.isatty() else None
     sent = await client.signature_requests.send(
         documents=files,
         signers=args.signers,
         title=args.title or Path(files[0]).name,
+        progress=bar,
         **options,
     )
+    if bar is not None:
+        bar.finish()
     out = context.out
     if out.json_mode:
         out.document(sent)
@@ -116,8 +122,11 @@ async def send_command(context: Context, client: AsyncIgnisign) -> int:
         [
             ("signature request", sent.signature_request_id),
             ("status", sent.status),
+            ("profile", f"{sent.signature_profile_id} ({sent.integration_mode.value})"),
             ("documents", ", ".join(sent.document_ids)),
             ("signers", ", ".join(sent.signer_ids)),
         ]
     )
+    if sent.signers:
+        out.note(f"{len(sent.signers)} signature session tokens: see them with --json")
     return 0
