@@ -314,3 +314,13 @@ def test_a_server_that_is_not_there_is_a_connection_error(monkeypatch: pytest.Mo
 def test_check_token_of_an_unknown_token() -> None:
     run = ignisign("check-token", "not-a-token")
     assert (run.code, run.out) == (0, "invalid: not found\n")
+
+
+@pytest.mark.usefixtures("env")
+def test_a_failed_download_leaves_no_file(served: Served, tmp_path: Path) -> None:
+    _, document_id = served.published_request("Not signed yet")
+    run = ignisign("proofs", "download", document_id, "-o", str(tmp_path / "proof.pdf"))
+    assert run.code == 1
+    assert run.err.startswith("error: ")
+    assert run.err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
