@@ -34,7 +34,7 @@ from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._streams import DownloadResult, DownloadStream, ProgressCallback
+    from ._downloads import DownloadResult, DownloadStream, ProgressCallback
     from .sync import Ignisign
     from .webhooks import WebhookEvent, WebhookRouter
 
@@ -71,9 +71,9 @@ _LAZY = {
     "Ignisign": ".sync",
     "WebhookRouter": ".webhooks",
     "WebhookEvent": ".webhooks",
-    "DownloadStream": "._streams",
-    "DownloadResult": "._streams",
-    "ProgressCallback": "._streams",
+    "DownloadStream": "._downloads",
+    "DownloadResult": "._downloads",
+    "ProgressCallback": "._downloads",
 }
 
 

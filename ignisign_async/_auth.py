@@ -21,14 +21,51 @@ import base64
 import json
 import time
 from collections.abc import Awaitable, Callable
-from typing import Final
+from typing import Final, Protocol
 
 import anyio
 
-__all__ = ["TokenManager", "jwt_expiry"]
+from ._errors import APIError, APIResponseValidationError, AuthenticationError
+
+__all__ = [
+    "AUTH_PATH",
+    "ReplayBook",
+    "TokenManager",
+    "TokenSource",
+    "auth_failure",
+    "jwt_expiry",
+    "token_from_answer",
+]
 
 REFRESH_MARGIN: Final = 60.0
 UNREADABLE_EXP_LIFETIME: Final = 120.0
+MAX_401_REPLAYS: Final = 3
+AUTH_PATH: Final = "/v3/auth/app-api"
+
+
+class TokenSource(Protocol):
+    """What the send pipeline needs from a token holder (:class:`TokenManager` is one)."""
+
+    async def get(self) -> str:
+        """A token valid for a while yet, fetched if needed."""
+        ...
+
+    def invalidate(self, token: str) -> None:
+        """Forget ``token`` if it is still the current one (a 401 was answered to it)."""
+        ...
+
+    @property
+    def fetches(self) -> int:
+        """How many token fetches have started so far."""
+        ...
+
+    def fetched_since(self, mark: int) -> bool:
+        """Whether the current token comes from a fetch started after ``mark`` fetches."""
+        ...
+
+    def redact(self, text: str) -> str:
+        """``text`` without the token currently held."""
+        ...
 
 
 def jwt_expiry(token: str) -> float | None:
@@ -125,6 +162,13 @@ class TokenManager:
         self._token = token
         self._refresh_at = now + lifetime - margin
 
+    def redact(self, text: str) -> str:
+        """``text`` with the token currently held replaced by ``[redacted]``."""
+        token = self._token
+        if token and token in text:
+            return text.replace(token, "[redacted]")
+        return text
+
     def invalidate(self, token: str) -> None:
         """Forget ``token`` if it is still the current one (a 401 was answered to it)."""
         if self._token == token:
@@ -136,3 +180,68 @@ class TokenManager:
         self._token = None
         self._refresh_at = 0.0
         self._lock = None
+
+
+class ReplayBook:
+    """The 401 bookkeeping of one call: when a 401 drops the token and replays the call.
+
+    Two 401s in a row end the call, unless the token of the replay was fetched before the first
+    401 (a revocation caught that fetch in flight): a token fetched after a 401 and refused is a
+    real refusal. At most :data:`MAX_401_REPLAYS` replays per call.
+    """
+
+    __slots__ = ("_fresh", "_mark", "_replayed", "_replays")
+
+    def __init__(self) -> None:
+        self._replayed = False  # the last attempt was the replay of a 401
+        self._replays = 0
+        self._mark = 0  # token fetches started when the last 401 came
+        self._fresh = True
+
+    def observe(self, tokens: TokenSource) -> None:
+        """Note, once the attempt's token is in hand, whether it was fetched after the last 401."""
+        self._fresh = tokens.fetched_since(self._mark)
+
+    def should_replay(self, status_code: int, token: str | None) -> bool:
+        """Whether this answer, to an attempt made with ``token``, calls for a replay."""
+        return (
+            status_code == 401
+            and token is not None
+            and (not self._replayed or not self._fresh)
+            and self._replays < MAX_401_REPLAYS
+        )
+
+    def replay(self, tokens: TokenSource, token: str) -> None:
+        """Drop ``token`` and count the replay."""
+        self._mark = tokens.fetches
+        tokens.invalidate(token)
+        self._replayed = True
+        self._replays += 1
+
+    def retried(self) -> None:
+        """A retry came between: a 401 after it is a new expiry or revocation."""
+        self._replayed = False
+
+
+def auth_failure(exc: APIError) -> APIError:
+    """The error a failed auth call raises: 5xx and 429 as they are, others as authentication."""
+    if exc.status_code >= 500 or exc.status_code == 429:
+        return exc
+    return AuthenticationError(
+        f"Authentication failed: {exc.message}",
+        status_code=exc.status_code,
+        code=exc.code,
+        context=exc.context,
+        body=exc.body,
+        request=exc.request,
+    )
+
+
+def token_from_answer(data: object, *, request: str) -> str:
+    """The ``jwtToken`` of the auth endpoint's JSON answer."""
+    token = data.get("jwtToken") if isinstance(data, dict) else None
+    if not isinstance(token, str) or not token:
+        raise APIResponseValidationError(
+            "The authentication answer holds no jwtToken", request=request
+        )
+    return token

@@ -81,7 +81,47 @@ class RetryPolicy:
             return True
         return idempotent and isinstance(exc, (httpx.TransportError, TimeoutError))
 
+    def wait_after_error(
+        self, exc: BaseException, *, retries: int, idempotent: bool, time_left: float | None
+    ) -> float | None:
+        """Seconds to wait before retrying after a transport error, or ``None``: give up.
+
+        ``retries`` is how many retries the call made so far; ``time_left`` what remains of its
+        deadline (``None``: no deadline). A wait that would end past the deadline is no retry.
+        """
+        if retries >= self.max_retries or not self.retries_error(exc, idempotent=idempotent):
+            return None
+        wait = self.backoff(retries)
+        return wait if _fits(wait, time_left) else None
+
+    def wait_after_status(
+        self,
+        status_code: int,
+        *,
+        retry_after: float | None,
+        retries: int,
+        idempotent: bool,
+        time_left: float | None,
+    ) -> float | None:
+        """Seconds to wait before retrying after an error answer, or ``None``: give up.
+
+        The server's ``Retry-After`` wins over the backoff; one above :attr:`max_retry_after`
+        is not slept through.
+        """
+        if retries >= self.max_retries or not self.retries_status(
+            status_code, idempotent=idempotent
+        ):
+            return None
+        if retry_after is not None and retry_after > self.max_retry_after:
+            return None
+        wait = retry_after if retry_after is not None else self.backoff(retries)
+        return wait if _fits(wait, time_left) else None
+
     def backoff(self, retry_index: int) -> float:
         """Full-jitter exponential backoff before retry number ``retry_index`` (0-based)."""
         ceiling = min(self.backoff_cap, self.backoff_base * (2.0**retry_index))
         return random.uniform(0.0, ceiling)
+
+
+def _fits(wait: float, time_left: float | None) -> bool:
+    return time_left is None or wait < time_left

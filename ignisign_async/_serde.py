@@ -38,7 +38,7 @@ from ._errors import APIResponseValidationError, redact_tokens, shows_token
 from ._structuring import StructureFnFactory, locate
 from .models._base import WIRE_KEY, ApiEnum
 
-__all__ = ["converter", "structure", "unstructure", "wire_name", "format_datetime"]
+__all__ = ["camel", "converter", "structure", "unstructure", "wire_name", "format_datetime"]
 
 _T = TypeVar("_T")
 _CAMEL = re.compile(r"_([a-z0-9])")
@@ -49,14 +49,15 @@ _UNION_ORIGINS = (Union, types.UnionType)
 
 
 @functools.cache
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
+    """The JSON key of a snake_case name (``signer_id`` -> ``signerId``, ``id`` -> ``_id``)."""
     return _SPECIAL.get(name) or _CAMEL.sub(lambda m: m.group(1).upper(), name)
 
 
 def wire_name(field: attrs.Attribute[Any]) -> str:
     """The JSON key of an attrs field."""
     explicit = field.metadata.get(WIRE_KEY)
-    return explicit if explicit is not None else _camel(field.name)
+    return explicit if explicit is not None else camel(field.name)
 
 
 def _parse_datetime(value: object, _: object = None) -> _dt.datetime:

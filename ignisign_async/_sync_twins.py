@@ -29,7 +29,7 @@ from ._sync_runtime import Pin, SyncRuntime, View, loop_free_transport
 
 if TYPE_CHECKING:
     from ._client import AsyncIgnisign
-    from ._streams import DownloadStream
+    from ._downloads import DownloadStream
     from .sync import Ignisign, SyncDownloadStream, SyncWebhookRouter
     from .webhooks import WebhookRouter
 

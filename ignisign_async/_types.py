@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import AsyncIterable, Callable, Mapping
 from typing import IO, Final, Literal, TypeAlias, TypeVar, Union
 
-__all__ = ["NOT_GIVEN", "NotGiven", "FileInput", "PathLike", "JSON"]
+__all__ = ["NOT_GIVEN", "NotGiven", "FileInput", "PathLike", "JSON", "BodyFactory"]
 
 _T = TypeVar("_T")
 
@@ -40,3 +41,6 @@ FileInput: TypeAlias = Union[str, "os.PathLike[str]", bytes, IO[bytes]]
 
 JSON: TypeAlias = object
 """Any JSON value (``dict``, ``list``, ``str``, ``int``, ``float``, ``bool`` or ``None``)."""
+
+BodyFactory: TypeAlias = Callable[[], "tuple[Mapping[str, str], bytes | AsyncIterable[bytes]]"]
+"""Builds a fresh request body (headers, content) for each attempt, e.g. a multipart upload."""

@@ -290,7 +290,7 @@ def twins(cache: dict[str, Module]) -> list[Twin]:
         )
     found.append(
         Twin(
-            f"{PACKAGE}._streams",
+            f"{PACKAGE}._downloads",
             "DownloadStream",
             f"{SYNC_PACKAGE}._streams",
             "SyncDownloadStream",
@@ -564,6 +564,8 @@ class Writer:
         elif spec.kwonlyargs:
             params.append("*")
         for arg, default in zip(spec.kwonlyargs, spec.kw_defaults, strict=True):
+            if arg.arg.startswith("_"):
+                continue  # an internal seam of the async class, not part of the facade
             params.append(self.param(arg, default, f"{name}({arg.arg})"))
             call.append(f"{arg.arg}={arg.arg}")
         if spec.kwarg is not None:

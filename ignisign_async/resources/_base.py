@@ -1,47 +1,37 @@
-"""What every resource (sub-client) is made of: a reference to the client, and argument helpers.
+"""What every resource (sub-client) is made of: its client, the way to send, body and page helpers.
 
-Resources are declarative: a route, the arguments turned into a body, and the result type. The
-HTTP plumbing lives in :class:`ignisign_async.AsyncIgnisign` only.
+Resources are declarative: a route, the arguments turned into a body, and the result type. They
+send through the helpers of :class:`Resource` (JSON calls, downloads, streams); the HTTP plumbing
+lives in :class:`~ignisign_async._pipeline.Pipeline` only. Argument validators are in
+:mod:`ignisign_async._args`.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import enum
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, cast
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, overload
 
-import attrs
-
-from .._errors import APIResponseValidationError
-from .._serde import format_datetime, structure, unstructure, wire_name
-from .._types import NOT_GIVEN, NotGiven
-from ..models._base import ApiEnum
-from ..models.enums import COUNTRIES
+from .._args import wire_value
+from .._downloads import (
+    DownloadResult,
+    DownloadStream,
+    ProgressCallback,
+    SaveTarget,
+    download,
+    open_download,
+)
+from .._serde import camel
+from .._types import NOT_GIVEN, BodyFactory
 
 if TYPE_CHECKING:
     from .._client import AsyncIgnisign
+    from .._pipeline import Pipeline
+    from .._routes import Route
 
-__all__ = [
-    "Resource",
-    "body",
-    "enum_arg",
-    "optional_enum_arg",
-    "mapping_arg",
-    "bool_arg",
-    "page_arg",
-    "country_arg",
-    "date_arg",
-    "datetime_arg",
-    "strings_arg",
-    "model_arg",
-    "paginate",
-    "MAX_PAGES",
-]
+__all__ = ["Resource", "body", "paginate", "MAX_PAGES"]
 
-_E = TypeVar("_E", bound=ApiEnum)
-_M = TypeVar("_M")
 _T_co = TypeVar("_T_co", covariant=True)
 _T = TypeVar("_T")
 
@@ -54,162 +44,67 @@ MAX_PAGES: Final = 10_000
 class Resource:
     """A group of operations of the API, bound to one client."""
 
-    __slots__ = ("_client",)
+    __slots__ = ("_client", "_pipeline")
 
-    def __init__(self, client: AsyncIgnisign) -> None:
+    def __init__(self, client: AsyncIgnisign, pipeline: Pipeline) -> None:
         self._client = client
+        self._pipeline = pipeline
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
 
+    @overload
+    async def _request(
+        self,
+        route: Route,
+        *ids: object,
+        json: object = ...,
+        params: Mapping[str, object] | None = ...,
+        body: BodyFactory | None = ...,
+        cast: type[_T],
+    ) -> _T: ...
 
-def enum_arg(cls: type[_E], value: _E | str, *, name: str) -> _E:
-    """Accept an enum member or its string value; refuse values the SDK does not know."""
-    if isinstance(value, cls) and value.known:
-        return value
-    if isinstance(value, str) and value in cls._value2member_map_:
-        return cls._value2member_map_[value]  # type: ignore[return-value]
-    allowed = ", ".join(m.value for m in cls)
-    raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
+    @overload
+    async def _request(
+        self,
+        route: Route,
+        *ids: object,
+        json: object = ...,
+        params: Mapping[str, object] | None = ...,
+        body: BodyFactory | None = ...,
+        cast: None = ...,
+    ) -> None: ...
 
+    async def _request(
+        self,
+        route: Route,
+        *ids: object,
+        json: object = NOT_GIVEN,
+        params: Mapping[str, object] | None = None,
+        body: BodyFactory | None = None,
+        cast: Any = None,
+    ) -> Any:
+        """Send one operation and structure its JSON answer as ``cast`` (``None``: ignore it)."""
+        return await self._pipeline.request(
+            route, *ids, json=json, params=params, body=body, cast=cast
+        )
 
-def _wire_value(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, _dt.datetime):
-        return format_datetime(value)
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_wire_value(v) for v in value]
-    if hasattr(type(value), "__attrs_attrs__"):
-        return unstructure(value)
-    return value
+    def _open_download(
+        self, route: Route, *ids: str
+    ) -> AbstractAsyncContextManager[DownloadStream]:
+        """A download of ``route``'s body, as a stream (see :func:`open_download`)."""
+        return open_download(self._pipeline, route, *ids)
+
+    async def _download(
+        self, route: Route, *ids: str, to: SaveTarget, progress: ProgressCallback | None
+    ) -> DownloadResult:
+        """``route``'s body saved to ``to`` (see :func:`download`)."""
+        return await download(self._pipeline, route, *ids, to=to, progress=progress)
 
 
 def body(**fields: Any) -> dict[str, Any]:
     """A JSON body from keyword arguments: camelCase keys, arguments left ``NOT_GIVEN`` omitted."""
-    from .._serde import _camel
-
-    return {_camel(k): _wire_value(v) for k, v in fields.items() if v is not NOT_GIVEN}
-
-
-def mapping_arg(value: Mapping[str, Any], *, name: str) -> Mapping[str, Any]:
-    """Check that an argument is a mapping."""
-    if not isinstance(value, Mapping):
-        raise TypeError(f"{name} must be a mapping, got {type(value).__name__}")
-    return value
-
-
-def optional_enum_arg(cls: type[_E], value: _E | str | NotGiven, *, name: str) -> _E | NotGiven:
-    """:func:`enum_arg` for an optional argument left ``NOT_GIVEN``."""
-    if isinstance(value, NotGiven):
-        return value
-    return enum_arg(cls, value, name=name)
-
-
-def bool_arg(value: bool, *, name: str) -> bool:
-    """Check that a flag is a real ``bool`` (``"false"`` would otherwise be sent as true)."""
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
-    return value
-
-
-def page_arg(page: int) -> int:
-    """Check a page number (pages start at 1)."""
-    if isinstance(page, bool) or not isinstance(page, int):
-        raise TypeError(f"page must be an int, got {type(page).__name__}")
-    if page < 1:
-        raise ValueError(f"page must be >= 1 (pages start at 1), got {page}")
-    return page
-
-
-def country_arg(value: str | NotGiven, *, name: str) -> str | NotGiven:
-    """An ISO 3166-1 alpha-2 code the API accepts (case-insensitive), upper-cased."""
-    if isinstance(value, NotGiven):
-        return value
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    code = value.strip().upper()
-    if code not in COUNTRIES:
-        raise ValueError(
-            f"{name} must be an ISO 3166-1 alpha-2 country code the API knows, got {value!r}"
-        )
-    return code
-
-
-def date_arg(value: _dt.date | NotGiven, *, name: str) -> _dt.date | NotGiven:
-    """A calendar date (a ``datetime`` is refused: the API wants a day, not an instant)."""
-    if isinstance(value, NotGiven):
-        return value
-    if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
-        raise TypeError(f"{name} must be a datetime.date, got {type(value).__name__}")
-    return value
-
-
-def datetime_arg(value: _dt.datetime | NotGiven, *, name: str) -> _dt.datetime | NotGiven:
-    """A timezone-aware ``datetime`` (naive ones are ambiguous and refused)."""
-    if isinstance(value, NotGiven):
-        return value
-    if not isinstance(value, _dt.datetime):
-        raise TypeError(f"{name} must be a datetime.datetime, got {type(value).__name__}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, e.g. datetime(..., tzinfo=timezone.utc)")
-    return value
-
-
-def strings_arg(value: Sequence[str] | NotGiven, *, name: str) -> list[str] | NotGiven:
-    """A list of strings (a lone string is refused: it is not a list of ids)."""
-    if isinstance(value, NotGiven):
-        return value
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise TypeError(f"{name} must be a list of strings, got {type(value).__name__}")
-    items = list(value)
-    for item in items:
-        if not isinstance(item, str):
-            raise TypeError(f"{name} must hold strings, got {type(item).__name__}")
-    return items
-
-
-def model_arg(cls: type[_M], value: _M | Mapping[str, Any], *, name: str) -> _M:
-    """Accept a model, or a mapping with its snake_case (or wire) keys, checked like a model.
-
-    Enum fields accept members or their string values; values the SDK does not know are refused.
-    """
-    if isinstance(value, cls):
-        model = value
-    elif isinstance(value, Mapping):
-        fields = {f.name: f for f in attrs.fields(cast(Any, cls))}
-        aliases = {wire_name(f): f.name for f in fields.values()}
-        data: dict[str, Any] = {}
-        for key, item in value.items():
-            field_name = key if key in fields else aliases.get(key)
-            if field_name is None:
-                allowed = ", ".join(fields)
-                raise TypeError(f"{name}: unexpected key {key!r} (expected some of {allowed})")
-            data[wire_name(fields[field_name])] = _wire_value(item)
-        try:
-            model = structure(data, cls)
-        except APIResponseValidationError as exc:
-            detail = str(exc).split(": ", 1)[-1]
-            raise TypeError(f"{name}: {detail}") from None
-    else:
-        raise TypeError(f"{name} must be a {cls.__name__} or a mapping, got {type(value).__name__}")
-    _refuse_unknown_enums(model, name=name)
-    return model
-
-
-def _refuse_unknown_enums(value: object, *, name: str) -> None:
-    if isinstance(value, ApiEnum):
-        if not value.known:
-            allowed = ", ".join(m.value for m in type(value))
-            raise ValueError(f"{name}: {value.value!r} is not one of {allowed}")
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _refuse_unknown_enums(item, name=name)
-    elif attrs.has(type(value)):
-        for field in attrs.fields(cast(Any, type(value))):
-            _refuse_unknown_enums(getattr(value, field.name), name=name)
+    return {camel(k): wire_value(v) for k, v in fields.items() if v is not NOT_GIVEN}
 
 
 class Page(Protocol[_T_co]):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping, Sequence
 
+from .._args import enum_arg
 from .._routes import Route
 from ..models.applications import ApplicationContext, ApplicationRoles, InvitedUser
 from ..models.enums import AppEnv, ApplicationRole
-from ._base import Resource, body, enum_arg
+from ._base import Resource, body
 
 __all__ = ["Applications", "RolesInput"]
 
@@ -39,33 +40,31 @@ class Applications(Resource):
 
     async def context(self) -> ApplicationContext:
         """Settings of every environment, branding, and signature profiles per environment."""
-        return await self._client._request(CONTEXT, cast=ApplicationContext)
+        return await self._request(CONTEXT, cast=ApplicationContext)
 
     async def list_invited_users(self) -> builtins.list[InvitedUser]:
         """Every user invited to the application."""
-        return await self._client._request(LIST_INVITED_USERS, cast=list[InvitedUser])
+        return await self._request(LIST_INVITED_USERS, cast=list[InvitedUser])
 
     async def invite_user(self, *, email: str, roles: RolesInput) -> InvitedUser:
         """Invite someone by e-mail, with roles per environment (environments left out: none)."""
         payload = body(email=email, roles=_roles(roles))
-        return await self._client._request(INVITE_USER, json=payload, cast=InvitedUser)
+        return await self._request(INVITE_USER, json=payload, cast=InvitedUser)
 
     async def edit_invitation(self, user_invitation_id: str, *, roles: RolesInput) -> InvitedUser:
         """Replace the roles of a pending invitation."""
         payload = body(roles=_roles(roles))
-        return await self._client._request(
+        return await self._request(
             EDIT_INVITATION, user_invitation_id, json=payload, cast=InvitedUser
         )
 
     async def cancel_invitation(self, user_invitation_id: str) -> InvitedUser:
         """Withdraw an invitation."""
-        return await self._client._request(CANCEL_INVITATION, user_invitation_id, cast=InvitedUser)
+        return await self._request(CANCEL_INVITATION, user_invitation_id, cast=InvitedUser)
 
     async def resend_invitation(self, user_invitation_id: str) -> InvitedUser:
         """Send the invitation e-mail again."""
-        return await self._client._request(
-            RESEND_INVITATION, user_invitation_id, json={}, cast=InvitedUser
-        )
+        return await self._request(RESEND_INVITATION, user_invitation_id, json={}, cast=InvitedUser)
 
 
 def _roles(roles: RolesInput) -> dict[str, list[str]]:

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
-import os
 import re
 from contextlib import AbstractAsyncContextManager
-from typing import IO, Final
+from typing import Final
 
-import anyio.to_thread
-
+from .._args import enum_arg
+from .._downloads import DownloadResult, DownloadStream, ProgressCallback, SaveTarget
 from .._routes import Route
-from .._streams import (
-    DownloadResult,
-    DownloadStream,
-    ProgressCallback,
-    SaveTarget,
-    download,
-    file_upload,
-    open_download,
-)
 from .._types import JSON, NOT_GIVEN, FileInput, NotGiven
+from .._uploads import file_sha256, file_upload
 from ..models.documents import Document, DocumentAuthenticity, DocumentContext, DocumentIdContainer
 from ..models.enums import DocumentRequestTarget
-from ._base import Resource, body, enum_arg
+from ._base import Resource, body
 
 __all__ = ["Documents", "file_sha256"]
 
@@ -43,7 +32,6 @@ REMOVE_CONTENT = Route("DELETE", f"{_D}/content")
 CHECK_AUTHENTICITY = Route("POST", f"{_D}/check-authenticity")
 
 _SHA256_HEX: Final = re.compile(r"[0-9a-fA-F]{64}")
-_HASH_SLICE: Final = 1 << 20
 
 
 class Documents(Resource):
@@ -74,15 +62,15 @@ class Documents(Resource):
             description=description,
             external_id=external_id,
         )
-        return await self._client._request(INIT, json=payload, cast=DocumentIdContainer)
+        return await self._request(INIT, json=payload, cast=DocumentIdContainer)
 
     async def get(self, document_id: str) -> Document:
         """A document and what is known of its content."""
-        return await self._client._request(GET, document_id, cast=Document)
+        return await self._request(GET, document_id, cast=Document)
 
     async def context(self, document_id: str) -> DocumentContext:
         """A document with its statements, document request and signatures."""
-        return await self._client._request(CONTEXT, document_id, cast=DocumentContext)
+        return await self._request(CONTEXT, document_id, cast=DocumentContext)
 
     async def update(
         self,
@@ -94,11 +82,11 @@ class Documents(Resource):
     ) -> Document:
         """Change a document's label, description or external id (only those given)."""
         payload = body(label=label, description=description, external_id=external_id)
-        return await self._client._request(UPDATE, document_id, json=payload, cast=Document)
+        return await self._request(UPDATE, document_id, json=payload, cast=Document)
 
     async def remove(self, document_id: str) -> DocumentIdContainer:
         """Delete a document."""
-        return await self._client._request(REMOVE, document_id, cast=DocumentIdContainer)
+        return await self._request(REMOVE, document_id, cast=DocumentIdContainer)
 
     async def provide_file(
         self,
@@ -113,14 +101,12 @@ class Documents(Resource):
         The part's name and media type default to the file's name and the type guessed from it.
         """
         upload = file_upload(file, file_name=file_name, content_type=content_type)
-        return await self._client._request(PROVIDE_FILE, document_id, body=upload, cast=Document)
+        return await self._request(PROVIDE_FILE, document_id, body=upload, cast=Document)
 
     async def provide_data_json(self, document_id: str, json_content: JSON) -> Document:
         """Make the document a JSON data document: ``json_content`` (any JSON value) is signed."""
         payload = {"jsonContent": json_content}
-        return await self._client._request(
-            PROVIDE_DATA_JSON, document_id, json=payload, cast=Document
-        )
+        return await self._request(PROVIDE_DATA_JSON, document_id, json=payload, cast=Document)
 
     async def provide_private_content(self, document_id: str, document_hash: str) -> Document:
         """Full privacy: give only the SHA-256 (64 hex characters) of a file IgniSign never sees.
@@ -132,13 +118,13 @@ class Documents(Resource):
         if not _SHA256_HEX.fullmatch(document_hash):
             raise ValueError("document_hash must be a SHA-256 in hex: 64 characters 0-9, a-f")
         payload = body(document_hash=document_hash.lower())
-        return await self._client._request(
+        return await self._request(
             PROVIDE_PRIVATE_CONTENT, document_id, json=payload, cast=Document
         )
 
     async def remove_content(self, document_id: str) -> Document:
         """Remove the document's content (it can then be provided again)."""
-        return await self._client._request(REMOVE_CONTENT, document_id, cast=Document)
+        return await self._request(REMOVE_CONTENT, document_id, cast=Document)
 
     async def create_request(
         self,
@@ -163,12 +149,12 @@ class Documents(Resource):
             last_name=last_name,
             email=email,
         )
-        return await self._client._request(CREATE_REQUEST, document_id, json=payload, cast=Document)
+        return await self._request(CREATE_REQUEST, document_id, json=payload, cast=Document)
 
     async def check_authenticity(self, document_id: str, file: FileInput) -> DocumentAuthenticity:
         """Whether ``file`` (a path, bytes or a binary file object) is this signed document."""
         upload = file_upload(file)
-        return await self._client._request(
+        return await self._request(
             CHECK_AUTHENTICITY, document_id, body=upload, cast=DocumentAuthenticity
         )
 
@@ -179,55 +165,15 @@ class Documents(Resource):
             async for chunk in stream.iter_bytes():
                 ...
         """
-        return open_download(self._client, DOWNLOAD_ORIGINAL, document_id)
+        return self._open_download(DOWNLOAD_ORIGINAL, document_id)
 
     async def download_original(
         self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None
     ) -> DownloadResult:
         """Save the document's original file to ``to`` (a path or a binary file object)."""
-        return await download(
-            self._client, DOWNLOAD_ORIGINAL, document_id, to=to, progress=progress
-        )
+        return await self._download(DOWNLOAD_ORIGINAL, document_id, to=to, progress=progress)
 
     async def hash_file(self, file: FileInput) -> str:
         """The SHA-256 (lower-case hex) of a path, bytes or binary file object; see
         :func:`file_sha256`."""
         return await file_sha256(file)
-
-
-async def file_sha256(file: FileInput) -> str:
-    """The SHA-256 of a file, in lower-case hex, as :meth:`Documents.provide_private_content`
-    wants it.
-
-    ``file`` is a path, ``bytes`` or a binary file object (read from where it stands). The file is
-    read in 1 MiB slices in a worker thread: memory stays flat and the event loop never blocks.
-    """
-    if isinstance(file, (bytes, bytearray, memoryview)):
-        data = bytes(file)
-        return await anyio.to_thread.run_sync(lambda: hashlib.sha256(data).hexdigest())
-    if isinstance(file, (str, os.PathLike)):
-        path = os.fspath(file)
-        return await anyio.to_thread.run_sync(_hash_path, path)
-    if isinstance(file, io.TextIOBase):
-        raise TypeError("file must be opened in binary mode ('rb'), not text mode")
-    if callable(getattr(file, "read", None)):
-        return await anyio.to_thread.run_sync(_hash_stream, file)
-    raise TypeError(
-        f"file must be a path, bytes or a binary file object, got {type(file).__name__}"
-    )
-
-
-def _hash_path(path: str) -> str:
-    with open(path, "rb") as handle:
-        return _hash_stream(handle)
-
-
-def _hash_stream(handle: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    while True:
-        chunk = handle.read(_HASH_SLICE)
-        if not chunk:
-            return digest.hexdigest()
-        if not isinstance(chunk, bytes):
-            raise TypeError(f"file must yield bytes, got {type(chunk).__name__}")
-        digest.update(chunk)

@@ -5,16 +5,9 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+from .._downloads import DownloadResult, DownloadStream, ProgressCallback, SaveTarget
 from .._errors import APIResponseValidationError
 from .._routes import Route
-from .._streams import (
-    DownloadResult,
-    DownloadStream,
-    ProgressCallback,
-    SaveTarget,
-    download,
-    open_download,
-)
 from ..models.documents import DocumentIdContainer
 from ..models.proofs import Signature, SignatureImages
 from ._base import Resource
@@ -43,15 +36,15 @@ class Proofs(Resource):
 
     async def list_signatures(self, document_id: str) -> list[Signature]:
         """Every signature of a document."""
-        return await self._client._request(LIST_SIGNATURES, document_id, cast=list[Signature])
+        return await self._request(LIST_SIGNATURES, document_id, cast=list[Signature])
 
     async def get_signature(self, document_id: str, signature_id: str) -> Signature:
         """One signature of a document."""
-        return await self._client._request(GET_SIGNATURE, document_id, signature_id, cast=Signature)
+        return await self._request(GET_SIGNATURE, document_id, signature_id, cast=Signature)
 
     async def signature_images(self, document_id: str) -> SignatureImages:
         """The signers' signature images (base64) of a document."""
-        return await self._client._request(SIGNATURE_IMAGES, document_id, cast=SignatureImages)
+        return await self._request(SIGNATURE_IMAGES, document_id, cast=SignatureImages)
 
     async def generate_advanced_proof(self, document_id: str) -> DocumentIdContainer:
         """Ask for the document's advanced proof; a ``SIGNATURE_PROOF`` / ``ADV_GENERATED``
@@ -61,7 +54,7 @@ class Proofs(Resource):
         ``document_id`` itself (the Node SDK reads this answer as a stream; any 2xx is success).
         """
         try:
-            answer: Any = await self._client._request(
+            answer: Any = await self._request(
                 GENERATE_ADVANCED_PROOF, document_id, json={}, cast=object
             )
         except APIResponseValidationError:  # a 2xx whose body is not JSON
@@ -75,19 +68,19 @@ class Proofs(Resource):
         self, document_id: str
     ) -> AbstractAsyncContextManager[DownloadStream]:
         """The signature proof (PDF) of a document, as a stream."""
-        return open_download(self._client, SIGNATURE_PROOF, document_id)
+        return self._open_download(SIGNATURE_PROOF, document_id)
 
     async def download_signature_proof(
         self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None
     ) -> DownloadResult:
         """Save the signature proof (PDF) of a document to ``to``."""
-        return await download(self._client, SIGNATURE_PROOF, document_id, to=to, progress=progress)
+        return await self._download(SIGNATURE_PROOF, document_id, to=to, progress=progress)
 
     def stream_xades(
         self, document_id: str, signature_id: str
     ) -> AbstractAsyncContextManager[DownloadStream]:
         """The XAdES (XML) of one signature, as a stream."""
-        return open_download(self._client, XADES, document_id, signature_id)
+        return self._open_download(XADES, document_id, signature_id)
 
     async def download_xades(
         self,
@@ -98,16 +91,14 @@ class Proofs(Resource):
         progress: ProgressCallback | None = None,
     ) -> DownloadResult:
         """Save the XAdES (XML) of one signature to ``to``."""
-        return await download(
-            self._client, XADES, document_id, signature_id, to=to, progress=progress
-        )
+        return await self._download(XADES, document_id, signature_id, to=to, progress=progress)
 
     def stream_asic(self, document_id: str) -> AbstractAsyncContextManager[DownloadStream]:
         """The ASiC-E container (a ZIP: the document and its XAdES) of a document, as a stream."""
-        return open_download(self._client, ASIC, document_id)
+        return self._open_download(ASIC, document_id)
 
     async def download_asic(
         self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None
     ) -> DownloadResult:
         """Save the ASiC-E container of a document to ``to``."""
-        return await download(self._client, ASIC, document_id, to=to, progress=progress)
+        return await self._download(ASIC, document_id, to=to, progress=progress)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import builtins
 
+from .._args import enum_arg
 from .._routes import Route
 from ..models.enums import SignatureProfileStatus
 from ..models.signature_profiles import SignatureProfile
-from ._base import Resource, body, enum_arg
+from ._base import Resource, body
 
 __all__ = ["SignatureProfiles"]
 
@@ -27,13 +28,13 @@ class SignatureProfiles(Resource):
 
     async def list(self) -> builtins.list[SignatureProfile]:
         """Every signature profile of this application and environment."""
-        return await self._client._request(LIST, cast=list[SignatureProfile])
+        return await self._request(LIST, cast=list[SignatureProfile])
 
     async def set_status(
         self, signature_profile_id: str, status: SignatureProfileStatus | str
     ) -> SignatureProfile:
         """Publish or archive a profile; returns the profile as it now is."""
         status = enum_arg(SignatureProfileStatus, status, name="status")
-        return await self._client._request(
+        return await self._request(
             SET_STATUS, signature_profile_id, json=body(status=status), cast=SignatureProfile
         )

@@ -6,6 +6,7 @@ import builtins
 import datetime as _dt
 from collections.abc import AsyncIterator, Mapping, Sequence
 
+from .._args import bool_arg, datetime_arg, model_arg, optional_enum_arg, page_arg, strings_arg
 from .._routes import Route
 from .._types import NOT_GIVEN, NotGiven
 from ..models.enums import AppEnv, DiffusionMode, SignatureLanguage, StatementTarget
@@ -18,17 +19,7 @@ from ..models.signature_requests import (
     SignatureRequestStatuses,
     Statement,
 )
-from ._base import (
-    Resource,
-    body,
-    bool_arg,
-    datetime_arg,
-    model_arg,
-    optional_enum_arg,
-    page_arg,
-    paginate,
-    strings_arg,
-)
+from ._base import Resource, body, paginate
 
 __all__ = ["SignatureRequests", "StatementInput"]
 
@@ -63,7 +54,7 @@ class SignatureRequests(Resource):
     async def init(self, signature_profile_id: str) -> SignatureRequestIdContainer:
         """Start a ``DRAFT`` request with this signature profile."""
         payload = body(signature_profile_id=signature_profile_id)
-        return await self._client._request(INIT, json=payload, cast=SignatureRequestIdContainer)
+        return await self._request(INIT, json=payload, cast=SignatureRequestIdContainer)
 
     async def update(
         self,
@@ -101,33 +92,29 @@ class SignatureRequests(Resource):
             statements=self._statements(statements, signature_request_id),
             signer_ids=strings_arg(signer_ids, name="signer_ids"),
         )
-        return await self._client._request(
+        return await self._request(
             UPDATE, signature_request_id, json=payload, cast=SignatureRequestContext
         )
 
     async def publish(self, signature_request_id: str) -> SignatureRequestPublished:
         """Publish a request; for embedded profiles the answer holds each signer's session token."""
-        return await self._client._request(
+        return await self._request(
             PUBLISH, signature_request_id, json={}, cast=SignatureRequestPublished
         )
 
     async def close(self, signature_request_id: str) -> SignatureRequestIdContainer:
         """End a request early (``CANCELLED`` if nobody signed, else ``COMPLETED``)."""
-        return await self._client._request(
+        return await self._request(
             CLOSE, signature_request_id, json={}, cast=SignatureRequestIdContainer
         )
 
     async def get(self, signature_request_id: str) -> SignatureRequestContext:
         """A request with its signers, documents, statements and signature profile."""
-        return await self._client._request(
-            CONTEXT, signature_request_id, cast=SignatureRequestContext
-        )
+        return await self._request(CONTEXT, signature_request_id, cast=SignatureRequestContext)
 
     async def list(self, page: int = 1) -> SignatureRequestPage:
         """One page of the environment's requests (pages start at 1)."""
-        return await self._client._request(
-            LIST, params={"page": page_arg(page)}, cast=SignatureRequestPage
-        )
+        return await self._request(LIST, params={"page": page_arg(page)}, cast=SignatureRequestPage)
 
     async def iter_all(self) -> AsyncIterator[SignatureRequest]:
         """Every request, fetching pages lazily as the iteration goes."""
@@ -137,7 +124,7 @@ class SignatureRequests(Resource):
     async def statuses(self, signature_request_ids: Sequence[str]) -> SignatureRequestStatuses:
         """The status of each of these requests, in one call."""
         ids = strings_arg(signature_request_ids, name="signature_request_ids")
-        return await self._client._request(
+        return await self._request(
             STATUSES, json=body(signature_request_ids=ids), cast=SignatureRequestStatuses
         )
 

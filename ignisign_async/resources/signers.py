@@ -6,6 +6,7 @@ import builtins
 import datetime as _dt
 from collections.abc import AsyncIterator
 
+from .._args import bool_arg, country_arg, date_arg, page_arg
 from .._routes import Route
 from .._types import NOT_GIVEN, NotGiven
 from ..models.enums import SignerInputRef
@@ -19,7 +20,7 @@ from ..models.signers import (
     SignerSearchResult,
     SignerSummary,
 )
-from ._base import Resource, body, bool_arg, country_arg, date_arg, page_arg, paginate
+from ._base import Resource, body, paginate
 
 __all__ = ["Signers"]
 
@@ -61,7 +62,7 @@ class Signers(Resource):
 
     async def inputs_constraints(self, signature_profile_id: str) -> SignerInputsConstraints:
         """The inputs a signer needs to be created for this signature profile."""
-        return await self._client._request(
+        return await self._request(
             INPUTS_CONSTRAINTS, signature_profile_id, cast=SignerInputsConstraints
         )
 
@@ -70,7 +71,7 @@ class Signers(Resource):
     ) -> builtins.list[SignerInputRef]:
         """The inputs this signer still lacks to sign with this profile (empty: none)."""
         params = {"forRecurrent": bool_arg(for_recurrent, name="for_recurrent")}
-        return await self._client._request(
+        return await self._request(
             MISSING_INPUTS,
             signature_profile_id,
             signer_id,
@@ -83,7 +84,7 @@ class Signers(Resource):
     ) -> SignerProfileStatus:
         """Whether this signer is set up for this profile, and what it still needs."""
         params = {"forceRecurrent": bool_arg(force_recurrent, name="force_recurrent")}
-        return await self._client._request(
+        return await self._request(
             STATUS, signature_profile_id, signer_id, params=params, cast=SignerProfileStatus
         )
 
@@ -117,7 +118,7 @@ class Signers(Resource):
             birth_place=birth_place,
             birth_country=country_arg(birth_country, name="birth_country"),
         )
-        return await self._client._request(CREATE, json=payload, cast=SignerCreated)
+        return await self._request(CREATE, json=payload, cast=SignerCreated)
 
     async def update(
         self,
@@ -149,19 +150,19 @@ class Signers(Resource):
             birth_place=birth_place,
             birth_country=country_arg(birth_country, name="birth_country"),
         )
-        return await self._client._request(UPDATE, signer_id, json=payload, cast=SignerCreated)
+        return await self._request(UPDATE, signer_id, json=payload, cast=SignerCreated)
 
     async def get(self, signer_id: str) -> SignerContext:
         """A signer with its claims and latest signature requests."""
-        return await self._client._request(GET_DETAILS, signer_id, cast=SignerContext)
+        return await self._request(GET_DETAILS, signer_id, cast=SignerContext)
 
     async def summary(self, signer_id: str) -> SignerSummary:
         """A signer's summary: names, status and the inputs already provided."""
-        return await self._client._request(SUMMARY, signer_id, cast=SignerSummary)
+        return await self._request(SUMMARY, signer_id, cast=SignerSummary)
 
     async def revoke(self, signer_id: str) -> SignerIdContainer:
         """Revoke a signer: it can no longer sign."""
-        return await self._client._request(REVOKE, signer_id, cast=SignerIdContainer)
+        return await self._request(REVOKE, signer_id, cast=SignerIdContainer)
 
     async def regenerate_auth_secret(self, signer_id: str) -> SignerAuthSecret:
         """Give the signer a new authentication secret (embedded delegated authentication).
@@ -169,7 +170,7 @@ class Signers(Resource):
         Never retried once the request may have reached the server: a second call would replace
         the secret the first one returned.
         """
-        return await self._client._request(
+        return await self._request(
             REGENERATE_AUTH_SECRET, signer_id, json={}, cast=SignerAuthSecret
         )
 
@@ -177,15 +178,11 @@ class Signers(Resource):
         """Signers matching a free-text filter."""
         if not isinstance(filter, str):
             raise TypeError(f"filter must be a str, got {type(filter).__name__}")
-        return await self._client._request(
-            SEARCH, params={"filter": filter}, cast=SignerSearchResult
-        )
+        return await self._request(SEARCH, params={"filter": filter}, cast=SignerSearchResult)
 
     async def list(self, page: int = 1) -> SignerSearchResult:
         """One page of every signer (pages start at 1); ``total`` counts them all."""
-        return await self._client._request(
-            LIST, params={"page": page_arg(page)}, cast=SignerSearchResult
-        )
+        return await self._request(LIST, params={"page": page_arg(page)}, cast=SignerSearchResult)
 
     async def iter_all(self) -> AsyncIterator[SignerSummary]:
         """Every signer, fetching pages lazily as the iteration goes::

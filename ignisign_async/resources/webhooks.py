@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator
 
+from .._args import enum_arg, page_arg
 from .._errors import APIResponseValidationError
 from .._routes import Route
 from .._types import NOT_GIVEN, NotGiven
@@ -18,7 +19,7 @@ from ..models.webhooks import (
     WebhookEventRecord,
     _WebhookEndpointsAnswer,
 )
-from ._base import Resource, body, enum_arg, page_arg, paginate
+from ._base import Resource, body, paginate
 
 __all__ = ["Webhooks"]
 
@@ -50,13 +51,13 @@ class Webhooks(Resource):
 
     async def list(self) -> builtins.list[WebhookEndpoint]:
         """The environment's webhook endpoints."""
-        return await self._client._request(LIST, cast=builtins.list[WebhookEndpoint])
+        return await self._request(LIST, cast=builtins.list[WebhookEndpoint])
 
     async def create(self, *, url: str, description: str | None = None) -> WebhookEndpoint:
         """Add an endpoint; returns it (picked by URL when the server answers with every
         endpoint of the environment)."""
         payload = body(url=url, description=_omit_none(description))
-        answer = await self._client._request(CREATE, json=payload, cast=_WebhookEndpointsAnswer)
+        answer = await self._request(CREATE, json=payload, cast=_WebhookEndpointsAnswer)
         return _pick(answer, url=url, request=f"POST {CREATE.path}")
 
     async def update(
@@ -64,14 +65,12 @@ class Webhooks(Resource):
     ) -> WebhookEndpoint:
         """Change an endpoint's URL and description; returns it as it now is."""
         payload = body(url=url, description=_omit_none(description))
-        answer = await self._client._request(
-            UPDATE, webhook_id, json=payload, cast=_WebhookEndpointsAnswer
-        )
+        answer = await self._request(UPDATE, webhook_id, json=payload, cast=_WebhookEndpointsAnswer)
         return _pick(answer, webhook_id=webhook_id, url=url, request=f"PUT {UPDATE.path}")
 
     async def remove(self, webhook_id: str) -> RemovedWebhook:
         """Delete an endpoint; ``endpoint`` is the removed one when the server sends it back."""
-        answer = await self._client._request(REMOVE, webhook_id, cast=_WebhookEndpointsAnswer)
+        answer = await self._request(REMOVE, webhook_id, cast=_WebhookEndpointsAnswer)
         removed = [e for e in answer.endpoints if e.id == webhook_id]
         if not removed and answer.single:
             removed = list(answer.endpoints)
@@ -90,9 +89,7 @@ class Webhooks(Resource):
             params["filter"] = enum_arg(WebhookEventFilter, filter, name="filter")
         if page is not None:
             params["page"] = page_arg(page)
-        return await self._client._request(
-            LIST_EVENTS, webhook_id, params=params, cast=WebhookEventPage
-        )
+        return await self._request(LIST_EVENTS, webhook_id, params=params, cast=WebhookEventPage)
 
     async def iter_events(
         self, webhook_id: str, filter: WebhookEventFilter | str | None = None
@@ -109,12 +106,12 @@ class Webhooks(Resource):
 
     async def get_event(self, webhook_id: str, event_id: str) -> WebhookEventRecord:
         """One delivery record."""
-        return await self._client._request(GET_EVENT, webhook_id, event_id, cast=WebhookEventRecord)
+        return await self._request(GET_EVENT, webhook_id, event_id, cast=WebhookEventRecord)
 
     async def resend_event(self, webhook_id: str, event_id: str) -> ResentWebhookEvent:
         """Deliver an event again. The server's answer carries nothing: the result holds the
         ids the resend was accepted for."""
-        await self._client._request(RESEND_EVENT, webhook_id, event_id, json={})
+        await self._request(RESEND_EVENT, webhook_id, event_id, json={})
         return ResentWebhookEvent(webhook_id=webhook_id, event_id=event_id)
 
     async def check_token(self, token: str) -> TokenCheckResult:
@@ -126,7 +123,7 @@ class Webhooks(Resource):
             raise ValueError("token must be a non-empty string")
         client = self._client
         payload = {"token": token, "appId": client.app_id, "appEnv": client.app_env}
-        return await client._request(CHECK_TOKEN, json=payload, cast=TokenCheckResult)
+        return await self._request(CHECK_TOKEN, json=payload, cast=TokenCheckResult)
 
 
 def _omit_none(value: str | None) -> str | NotGiven:

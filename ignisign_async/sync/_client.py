@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 import httpx
 
-from .._client import DEFAULT_TIMEOUT, AsyncIgnisign
+from .._client import AsyncIgnisign
+from .._config import DEFAULT_TIMEOUT
 from .._sync_twins import ClientTwin
 from .._types import NOT_GIVEN, NotGiven
 from ..models.health import HealthStatus

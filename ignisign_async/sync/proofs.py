@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from .._streams import DownloadResult, ProgressCallback, SaveTarget
+from .._downloads import DownloadResult, ProgressCallback, SaveTarget
 from .._sync_twins import ResourceTwin
 from ..models.documents import DocumentIdContainer
 from ..models.proofs import Signature, SignatureImages

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast, final
 import anyio.to_thread
 import attrs
 
+from .._args import enum_arg
 from .._errors import WebhookError
 from ..models._base import ApiEnum
 from ..models.webhook_events import (
@@ -35,7 +36,6 @@ from ..models.webhook_events import (
     WebhookSignerAction,
     WebhookTopic,
 )
-from ..resources._base import enum_arg
 from ._parse import TOPIC_TYPES, WebhookBody, parse_event
 from ._verify import verify
 

@@ -99,3 +99,29 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(RetryPolicy, "backoff", backoff)
     return calls
+
+
+class VirtualClock:
+    """A monotonic clock that moves only when the SDK sleeps (its backoff), or when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def install(self, client: AsyncIgnisign) -> AsyncIgnisign:
+        """Make ``client`` (and its ``with_options`` copies) measure deadlines on this clock."""
+        client._shared.clock = self
+        client._shared.sleep = self.sleep
+        return client
+
+
+@pytest.fixture
+def virtual_clock() -> VirtualClock:
+    return VirtualClock()

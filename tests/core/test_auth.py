@@ -80,13 +80,17 @@ async def test_one_auth_for_100_concurrent_calls_on_cold_client(
 async def test_refresh_shortly_before_expiry(
     api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign]
 ) -> None:
+    now = [time.time()]
     api.token_lifetime = 3600
-    async with make_client() as client:
+    client = make_client(_tokens=lambda fetch: TokenManager(fetch, clock=lambda: now[0]))
+    async with client:
         await client.signature_profiles.list()
+        exp = jwt_expiry(api.tokens[0])
+        assert exp is not None
+        now[0] = exp - 61  # 61 s of life left: outside the 60 s margin, the token is kept
         await client.signature_profiles.list()
         assert len(api.auth_requests) == 1
-        # 30 s of life left: less than the 60 s margin, so the next call renews first.
-        client._auth._refresh_at = time.time() - 1
+        now[0] = exp - 30  # 30 s of life left: less than the 60 s margin, renewed first
         await client.signature_profiles.list()
     assert len(api.auth_requests) == 2
     assert api.requests[-1].headers["authorization"] == f"Bearer {api.tokens[1]}"

@@ -22,7 +22,7 @@ from ignisign_async import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ignisign_async._client import _encode_query
+from ignisign_async._pipeline import encode_query
 from ignisign_async._routes import Route, encode_segment
 from ignisign_async.models.enums import SignatureProfileStatus
 from tests.conftest import APP_ENV, APP_ID
@@ -227,10 +227,10 @@ def test_route_arity_and_idempotency() -> None:
 
 
 def test_query_encoding() -> None:
-    assert _encode_query({"page": 2, "forRecurrent": False, "x": None, "f": "ALL"}) == {
+    assert encode_query({"page": 2, "forRecurrent": False, "x": None, "f": "ALL"}) == {
         "page": "2",
         "forRecurrent": "false",
         "f": "ALL",
     }
-    assert _encode_query({"status": SignatureProfileStatus.PUBLISHED}) == {"status": "PUBLISHED"}
-    assert _encode_query({}) is None
+    assert encode_query({"status": SignatureProfileStatus.PUBLISHED}) == {"status": "PUBLISHED"}
+    assert encode_query({}) is None

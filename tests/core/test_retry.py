@@ -12,6 +12,7 @@ import pytest
 
 from ignisign_async import (
     APIConnectionError,
+    APIError,
     APITimeoutError,
     AsyncIgnisign,
     InternalServerError,
@@ -20,7 +21,7 @@ from ignisign_async import (
 from ignisign_async._retry import RetryPolicy, parse_retry_after
 from ignisign_async._routes import Route
 
-from .conftest import PROFILE, ScriptedAPI
+from .conftest import PROFILE, ScriptedAPI, VirtualClock
 
 CREATE = Route("POST", "/v3/applications/{appId}/envs/{appEnv}/signers")
 
@@ -47,9 +48,9 @@ async def test_other_statuses_are_not_retried(
 ) -> None:
     api.script(httpx.Response(status, json={"code": "X", "message": "no"}))
     async with make_client() as client:
-        with pytest.raises(Exception) as info:
+        with pytest.raises(APIError) as info:
             await client.signature_profiles.list()
-    assert getattr(info.value, "status_code", None) == status
+    assert info.value.status_code == status
     assert len(api.requests) == 1
 
 
@@ -264,15 +265,37 @@ async def test_post_not_resent_after_attempt_timeout(
 
 
 async def test_deadline_stops_retrying(
-    api: ScriptedAPI, make_client: Callable[..., AsyncIgnisign], monkeypatch: pytest.MonkeyPatch
+    api: ScriptedAPI,
+    make_client: Callable[..., AsyncIgnisign],
+    monkeypatch: pytest.MonkeyPatch,
+    virtual_clock: VirtualClock,
 ) -> None:
     monkeypatch.setattr(RetryPolicy, "backoff", lambda self, index: 0.2)
     api.script(*[httpx.Response(503) for _ in range(20)])
-    async with make_client(max_retries=10, deadline=0.5) as client:
-        with anyio.fail_after(3):
-            with pytest.raises(InternalServerError):
-                await client.signature_profiles.list()
-    assert 2 <= len(api.requests) <= 3
+    async with virtual_clock.install(make_client(max_retries=10, deadline=0.5)) as client:
+        with pytest.raises(InternalServerError):
+            await client.signature_profiles.list()
+    # attempts at 0.0, 0.2 and 0.4 s; a third wait would end past the 0.5 s deadline
+    assert len(api.requests) == 3
+    assert virtual_clock.sleeps == [0.2, 0.2]
+
+
+async def test_a_deadline_already_spent_sends_nothing_more(
+    api: ScriptedAPI,
+    make_client: Callable[..., AsyncIgnisign],
+    monkeypatch: pytest.MonkeyPatch,
+    virtual_clock: VirtualClock,
+) -> None:
+    def backoff(self: RetryPolicy, index: int) -> float:
+        virtual_clock.now += 1.0  # time passes while the attempt fails
+        return 0.0
+
+    monkeypatch.setattr(RetryPolicy, "backoff", backoff)
+    api.script(*[httpx.Response(503) for _ in range(20)])
+    async with virtual_clock.install(make_client(max_retries=10, deadline=0.5)) as client:
+        with pytest.raises(APITimeoutError, match="deadline"):
+            await client.signature_profiles.list()
+    assert len(api.requests) == 1
 
 
 async def test_deadline_bounds_a_slow_attempt(

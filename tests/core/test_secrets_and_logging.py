@@ -8,7 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from ignisign_async import AsyncIgnisign, IgnisignError
+from ignisign_async import APIError, AsyncIgnisign, IgnisignError
 from tests.conftest import SECRET
 
 from .conftest import PROFILE, ScriptedAPI
@@ -62,16 +62,16 @@ async def test_no_secret_or_token_anywhere(
             await client.signature_profiles.list()
             await client.signature_profiles.list()
             api.handler = echo_back
-            try:
+            with pytest.raises(APIError) as echoed:
                 await client.signature_profiles.list()
-            except IgnisignError as exc:
-                shown += [str(exc), repr(exc), repr(exc.args)]
-                shown.append(repr(getattr(exc, "message", "")))
+            error = echoed.value
+            shown += [str(error), repr(error), repr(error.args), repr(error.message)]
+            shown += [repr(error.body), repr(error.context), repr(error.code)]
+            assert "[redacted]" in repr(error.body)  # the echo was there, and was cleaned
             api.handler = lambda r: (_ for _ in ()).throw(httpx.ConnectError(f"x {SECRET}"))
-            try:
+            with pytest.raises(IgnisignError) as dropped:
                 await client.signature_profiles.list()
-            except IgnisignError as exc:
-                shown += [str(exc), repr(exc)]
+            shown += [str(dropped.value), repr(dropped.value), repr(dropped.value.args)]
             shown.append(repr(client._auth))
     shown += [r.getMessage() for r in caplog.records]
     shown += [str(r.args) for r in caplog.records]

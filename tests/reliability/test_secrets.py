@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ignisign_async import AsyncIgnisign, IgnisignError
+from ignisign_async import APIError, AsyncIgnisign, IgnisignError
 from ignisign_async.testing import FakeIgnisign
 
 from .conftest import connect, served
@@ -52,7 +52,7 @@ class Shown:
             repr(exc.args),
             "".join(traceback.format_exception(exc)),
         ]
-        for name in ("message", "code", "request", "context"):
+        for name in ("message", "code", "request", "context", "body"):
             self.texts.append(repr(getattr(exc, name, None)))
 
     async def expect(self, kind: type[BaseException], call: Awaitable[Any]) -> None:
@@ -262,6 +262,9 @@ def test_the_scan_finds_a_jwt_a_secret_and_a_log_argument() -> None:
         lambda seen: seen.error(KeyError("k").with_traceback(None).__class__(SECRET)),
         lambda seen: seen.records.append(
             logging.LogRecord("x", logging.DEBUG, __file__, 1, "token %s", (_jwt("b"),), None)
+        ),
+        lambda seen: seen.error(
+            APIError("no", status_code=400, code=None, context=None, body={"echo": SECRET})
         ),
     ):
         seen = Shown()

@@ -20,8 +20,9 @@ from ignisign_async import (
     DownloadStream,
     NotFoundError,
 )
+from ignisign_async._downloads import download, open_download
+from ignisign_async._headers import parse_content_disposition
 from ignisign_async._routes import Route
-from ignisign_async._streams import download, open_download, parse_content_disposition
 
 from .conftest import (
     DOC,
@@ -175,9 +176,9 @@ async def test_open_download_and_download_with_a_route(
     api: StreamApi, client: AsyncIgnisign, tmp_path: pathlib.Path
 ) -> None:
     serve(api)
-    async with open_download(client, PROOF_ROUTE, DOC) as stream:
+    async with open_download(client._pipeline, PROOF_ROUTE, DOC) as stream:
         assert b"".join([c async for c in stream.iter_bytes()]) == PAYLOAD
-    result = await download(client, PROOF_ROUTE, DOC, to=tmp_path / "p.pdf")
+    result = await download(client._pipeline, PROOF_ROUTE, DOC, to=tmp_path / "p.pdf")
     assert (tmp_path / "p.pdf").read_bytes() == PAYLOAD
     assert result.bytes_written == len(PAYLOAD)
     assert api.paths() == [f"GET {PROOF.path}"] * 2
@@ -326,7 +327,7 @@ async def test_a_stalled_body_hits_the_read_timeout_in_process(
 ) -> None:
     serve(api, stall_at=MIB)
     async with make_client(api, timeout=0.2) as client:
-        assert client._read_timeout == 0.2  # in process: httpx enforces no read timeout
+        assert client._pipeline.read_timeout == 0.2  # in process: httpx enforces no read timeout
         with pytest.raises(DownloadError, match="read timed out") as caught:
             await client.proofs.download_signature_proof(DOC, io.BytesIO())
     assert isinstance(caught.value.__cause__, TimeoutError)
@@ -536,7 +537,7 @@ async def test_a_write_error_to_a_path_leaves_no_file(
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("ignisign_async._streams._TempFile.write", write)
+    monkeypatch.setattr("ignisign_async._files.TempFile.write", write)
     with pytest.raises(OSError, match="No space left"):
         await client.proofs.download_signature_proof(DOC, tmp_path / "proof.pdf")
     assert files(tmp_path) == []

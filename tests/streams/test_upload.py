@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from ignisign_async import AsyncIgnisign, InternalServerError
-from ignisign_async._streams import READ_SLICE, file_upload
+from ignisign_async._uploads import READ_SLICE, file_upload
 from ignisign_async.models.documents import Document, DocumentAuthenticity
 
 from .conftest import DOC, DOCUMENT_JSON, PAYLOAD, D, Received, StreamApi, error

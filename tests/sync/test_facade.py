@@ -179,7 +179,7 @@ def test_errors_keep_their_type_fields_and_async_traceback(api: FakeApi, client:
     trace = traceback.extract_tb(error.__traceback__)
     frames = [(pathlib.Path(frame.filename).name, frame.name) for frame in trace]
     assert ("signers.py", "summary") in frames  # the generated twin
-    assert ("_client.py", "_send") in frames  # where the async core raised it
+    assert ("_pipeline.py", "send") in frames  # where the async core raised it
 
 
 def test_bad_arguments_raise_at_construction_like_the_async_client() -> None:
