@@ -26,12 +26,18 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    SignatureRequestCancelledError,
+    SignatureRequestExpiredError,
+    SignatureRequestFailedError,
+    SignatureRequestNotCompletedError,
     UnprocessableEntityError,
+    WaitTimeoutError,
     WebhookError,
     WebhookVerificationError,
 )
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
+from .resources._send_types import NewDocument, NewSigner
 
 if TYPE_CHECKING:
     from ._downloads import DownloadResult, DownloadStream, ProgressCallback
@@ -44,6 +50,8 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "__version__",
+    "NewDocument",
+    "NewSigner",
     "IgnisignError",
     "APIError",
     "BadRequestError",
@@ -60,6 +68,11 @@ __all__ = [
     "DownloadError",
     "WebhookError",
     "WebhookVerificationError",
+    "SignatureRequestNotCompletedError",
+    "SignatureRequestCancelledError",
+    "SignatureRequestExpiredError",
+    "SignatureRequestFailedError",
+    "WaitTimeoutError",
     "WebhookRouter",
     "WebhookEvent",
     "DownloadStream",

@@ -34,6 +34,7 @@ __all__ = [
     "TokenSource",
     "auth_failure",
     "jwt_expiry",
+    "renew_at",
     "token_from_answer",
 ]
 
@@ -83,6 +84,13 @@ def jwt_expiry(token: str) -> float | None:
     if isinstance(exp, bool) or not isinstance(exp, (int, float)):
         return None
     return float(exp)
+
+
+def renew_at(token: str, now: float) -> float:
+    """When ``token``, received at ``now``, should be renewed (seconds since the epoch)."""
+    exp = jwt_expiry(token)
+    lifetime = UNREADABLE_EXP_LIFETIME if exp is None else max(0.0, exp - now)
+    return now + lifetime - min(REFRESH_MARGIN, lifetime / 4)
 
 
 class TokenManager:
@@ -155,12 +163,8 @@ class TokenManager:
         return self._token_fetch is None or self._token_fetch > mark
 
     def _store(self, token: str) -> None:
-        now = self._clock()
-        exp = jwt_expiry(token)
-        lifetime = UNREADABLE_EXP_LIFETIME if exp is None else max(0.0, exp - now)
-        margin = min(REFRESH_MARGIN, lifetime / 4)
         self._token = token
-        self._refresh_at = now + lifetime - margin
+        self._refresh_at = renew_at(token, self._clock())
 
     def redact(self, text: str) -> str:
         """``text`` with the token currently held replaced by ``[redacted]``."""

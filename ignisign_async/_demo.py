@@ -1,10 +1,11 @@
 """``python -m ignisign_async demo``: the main workflow, end to end, on the emulator by default.
 
-List the signature profiles, create a signer, initialise a signature request, add a PDF,
-publish, have it signed, receive the webhook events through a router, stream the signature
-proof to a file with a progress display, and print a summary. With ``--live`` the same runs
-against the real API (``IGNISIGN_*`` variables), where signing is done by a person: the demo then
-waits for the request to complete (``--wait`` seconds).
+List the signature profiles, read the inputs a signer needs, then send a PDF for signature in one
+call (``signature_requests.send``: signer, request, document, upload with a progress display,
+publish), wait for the outcome (``signature_requests.wait``) while the emulator signs, receive the
+webhook events through a router, stream the signature proof to a file, and print a summary. With
+``--live`` the same runs against the real API (``IGNISIGN_*`` variables), where signing is done by
+a person: the demo then waits up to ``--wait`` seconds for the request to complete.
 """
 
 from __future__ import annotations
@@ -13,29 +14,28 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import anyio
 
 from ._client import AsyncIgnisign
-from ._types import NOT_GIVEN
+from ._errors import SignatureRequestNotCompletedError, WaitTimeoutError
 from .models.enums import (
     IntegrationMode,
     SignatureProfileStatus,
-    SignatureRequestStatus,
     SignerInputRef,
 )
 
 if TYPE_CHECKING:
     from .models.signature_profiles import SignatureProfile
-    from .models.signature_requests import SignatureRequestContext
     from .testing import FakeIgnisign
     from .webhooks import WebhookEvent
 
 __all__ = ["main"]
 
-_SAMPLE_INPUTS: dict[str, str] = {
+_SAMPLE_INPUTS: dict[str, object] = {
     SignerInputRef.FIRST_NAME.value: "Ada",
     SignerInputRef.LAST_NAME.value: "Lovelace",
     SignerInputRef.EMAIL.value: "ada.lovelace@example.com",
@@ -43,12 +43,15 @@ _SAMPLE_INPUTS: dict[str, str] = {
     SignerInputRef.NATIONALITY.value: "GB",
     SignerInputRef.BIRTH_PLACE.value: "London",
     SignerInputRef.BIRTH_COUNTRY.value: "GB",
+    SignerInputRef.BIRTH_DATE.value: date(1815, 12, 10),
 }
-_FINISHED = {
-    SignatureRequestStatus.COMPLETED,
-    SignatureRequestStatus.CANCELLED,
-    SignatureRequestStatus.EXPIRED,
-    SignatureRequestStatus.FAILED,
+_FIELDS: dict[str, str] = {
+    SignerInputRef.EMAIL.value: "email",
+    SignerInputRef.PHONE.value: "phone_number",
+    SignerInputRef.NATIONALITY.value: "nationality",
+    SignerInputRef.BIRTH_PLACE.value: "birth_place",
+    SignerInputRef.BIRTH_COUNTRY.value: "birth_country",
+    SignerInputRef.BIRTH_DATE.value: "birth_date",
 }
 
 
@@ -71,8 +74,10 @@ class _Progress:
         self._out = out
         self._tty = out.isatty()
         self._last = 0.0
+        self.done = 0
 
     def __call__(self, done: int, total: int | None) -> None:
+        self.done = done
         now = time.monotonic()
         final = total is not None and done >= total
         if not self._tty or (not final and now - self._last < 0.05):
@@ -133,62 +138,49 @@ async def run(
     say(f"1. {len(profiles)} signature profiles; using {profile.name!r} ({profile.id})")
 
     needed = (await client.signers.inputs_constraints(profile.id)).inputs_needed
-    inputs = {ref.value: _SAMPLE_INPUTS[ref.value] for ref in needed if ref.value in _SAMPLE_INPUTS}
-    for ref in (SignerInputRef.FIRST_NAME, SignerInputRef.LAST_NAME):
-        inputs.setdefault(ref.value, _SAMPLE_INPUTS[ref.value])
-    signer = await client.signers.create(
-        signature_profile_id=profile.id,
-        external_id="demo-signer",
-        first_name=inputs.get("firstName", NOT_GIVEN),
-        last_name=inputs.get("lastName", NOT_GIVEN),
-        email=inputs.get("email", NOT_GIVEN),
-        phone_number=inputs.get("phoneNumber", NOT_GIVEN),
-        nationality=inputs.get("nationality", NOT_GIVEN),
-        birth_place=inputs.get("birthPlace", NOT_GIVEN),
-        birth_country=inputs.get("birthCountry", NOT_GIVEN),
-    )
-    say(f"2. signer created: {signer.signer_id}")
+    signer = {
+        _FIELDS[ref.value]: _SAMPLE_INPUTS[ref.value] for ref in needed if ref.value in _FIELDS
+    }
+    signer.update(first_name="Ada", last_name="Lovelace", external_id="demo-signer")
+    say(f"2. the profile needs {', '.join(r.value for r in needed) or 'no input'} from a signer")
 
-    request_id = (await client.signature_requests.init(profile.id)).signature_request_id
-    say(f"3. signature request initialised: {request_id}")
-
-    document_id = (
-        await client.documents.init(signature_request_id=request_id, label="Demo contract")
-    ).document_id
-    document = await client.documents.provide_file(
-        document_id, _contract_pdf(), file_name="demo-contract.pdf", content_type="application/pdf"
-    )
-    say(f"4. document {document_id} provided ({document.file_size} bytes, {document.mime_type})")
-
-    await client.signature_requests.update(
-        request_id,
+    say("3. sending: signer, request, document, upload, publish -- one call")
+    progress = _Progress(stream)
+    sent = await client.signature_requests.send(
+        documents=[("demo-contract.pdf", _contract_pdf())],
+        signers=[signer],
         title="Demo contract",
         description="Sent by `python -m ignisign_async demo`",
-        document_ids=[document_id],
-        signer_ids=[signer.signer_id],
+        signature_profile_id=profile.id,
+        expires_in=timedelta(days=7),
+        progress=progress,
     )
-    await client.signature_requests.publish(request_id)
-    say("5. published")
+    progress.finish(progress.done)
+    request_id = sent.signature_request_id
+    (document_id,) = sent.document_ids
+    say(f"   signature request {request_id} is {sent.status}; signer {sent.signer_ids[0]}")
 
-    if fake is not None:
-        fake.sign(request_id)
-        await fake.deliver_pending()
-        say("6. signed (simulated by the emulator)")
-    else:
-        say(f"6. waiting up to {wait:.0f} s for the signer to sign (check the signer's inbox)")
-    context = await _wait_until_finished(client, request_id, wait)
-    say(f"   request status: {context.status}")
-    if context.status is not SignatureRequestStatus.COMPLETED:
-        say("   the request did not complete; no proof to download")
+    try:
+        if fake is not None:
+            say("4. waiting for the signature (the emulator signs in a moment)")
+            async with anyio.create_task_group() as group:
+                group.start_soon(_sign_soon, fake, request_id)
+                context = await client.signature_requests.wait(request_id, poll_interval=0.2)
+        else:
+            say(f"4. waiting up to {wait:.0f} s for the signer to sign (check the signer's inbox)")
+            context = await client.signature_requests.wait(request_id, timeout=wait)
+    except (SignatureRequestNotCompletedError, WaitTimeoutError) as exc:
+        say(f"   {exc}; no proof to download")
         return 1
+    say(f"   request status: {context.status}")
 
     if events:
         seen = ", ".join(f"{e.topic}/{e.action}" for e in events)
-        say(f"7. {len(events)} webhook events verified and dispatched: {seen}")
+        say(f"5. {len(events)} webhook events verified and dispatched: {seen}")
     else:
-        say("7. no webhook events received here (live webhooks go to your endpoint's URL)")
+        say("5. no webhook events received here (live webhooks go to your endpoint's URL)")
 
-    say(f"8. downloading the signature proof to {out_path}")
+    say(f"6. downloading the signature proof to {out_path}")
     progress = _Progress(stream)
     async with client.proofs.stream_signature_proof(document_id) as download:
         result = await download.save(out_path, progress=progress)
@@ -197,23 +189,18 @@ async def run(
     say("")
     say("Summary")
     say(f"  profile            {profile.name} ({profile.integration_mode})")
-    say(f"  signer             {signer.signer_id}")
+    say(f"  signer             {sent.signer_ids[0]}")
     say(f"  signature request  {request_id} -> {context.status}")
-    say(f"  document           {document_id} ({document.file_name})")
+    say(f"  document           {document_id} (demo-contract.pdf)")
     say(f"  webhook events     {len(events)}")
     say(f"  signature proof    {out_path} ({result.bytes_written:,} bytes)")
     return 0
 
 
-async def _wait_until_finished(
-    client: AsyncIgnisign, request_id: str, wait: float
-) -> SignatureRequestContext:
-    deadline = time.monotonic() + wait
-    while True:
-        context = await client.signature_requests.get(request_id)
-        if context.status in _FINISHED or time.monotonic() >= deadline:
-            return context
-        await anyio.sleep(min(5.0, max(0.0, deadline - time.monotonic())))
+async def _sign_soon(fake: FakeIgnisign, request_id: str) -> None:
+    await anyio.sleep(0.5)
+    fake.sign(request_id)
+    await fake.deliver_pending()
 
 
 async def _main(args: argparse.Namespace) -> int:

@@ -17,8 +17,16 @@ the builtin ``ValueError``/``TypeError`` before any request is made::
     │   └── APITimeoutError             an attempt or the whole call ran out of time
     ├── APIResponseValidationError    a 2xx answer that does not fit the documented model
     ├── DownloadError                 a download ended before its ``Content-Length``
-    └── WebhookError                  a webhook body that cannot be consumed
-        └── WebhookVerificationError    wrong appId/appEnv, or the token check failed
+    ├── WebhookError                  a webhook body that cannot be consumed
+    │   └── WebhookVerificationError    wrong appId/appEnv, or the token check failed
+    ├── SignatureRequestNotCompletedError   ``wait``: the request closed without completing
+    │   ├── SignatureRequestCancelledError    CANCELLED (closed before anybody signed)
+    │   ├── SignatureRequestExpiredError      EXPIRED (its expiration date passed)
+    │   └── SignatureRequestFailedError       FAILED
+    └── WaitTimeoutError              ``wait`` ran out of time (also a builtin ``TimeoutError``)
+
+An error raised by ``signature_requests.send`` after it created something carries
+``exc.created`` (a :class:`~ignisign_async.models.CreatedResources`), whatever its type.
 
 Messages never contain the app secret, a JWT, or request headers.
 """
@@ -28,9 +36,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
+
+if TYPE_CHECKING:
+    from .models.enums import SignatureRequestStatus
+    from .models.signature_requests import CreatedResources, SignatureRequestContext
 
 __all__ = [
     "IgnisignError",
@@ -49,11 +61,19 @@ __all__ = [
     "DownloadError",
     "WebhookError",
     "WebhookVerificationError",
+    "SignatureRequestNotCompletedError",
+    "SignatureRequestCancelledError",
+    "SignatureRequestExpiredError",
+    "SignatureRequestFailedError",
+    "WaitTimeoutError",
 ]
 
 
 class IgnisignError(Exception):
     """Base class of every error the SDK raises on purpose."""
+
+    created: CreatedResources | None = None
+    """What ``signature_requests.send`` had created when this error stopped it (else ``None``)."""
 
 
 class APIError(IgnisignError):
@@ -299,3 +319,62 @@ def redact_tokens(text: str) -> str:
 def shows_token(text: str) -> bool:
     """Whether ``text`` holds something shaped like a JWT."""
     return "eyJ" in text and _JWT.search(text) is not None
+
+
+class _RequestStateError(IgnisignError):
+    """What the wait errors share: the request's id, its status and context as last read."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        signature_request_id: str,
+        status: SignatureRequestStatus | None = None,
+        context: SignatureRequestContext | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.signature_request_id = signature_request_id
+        self.status = status
+        self.context = context
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = (self.message, self.signature_request_id, self.status, self.context)
+        return (_rebuild_state_error, (type(self), *state))
+
+
+def _rebuild_state_error(
+    cls: type[_RequestStateError], message: str, request_id: str, status: Any, context: Any
+) -> _RequestStateError:
+    return cls(message, signature_request_id=request_id, status=status, context=context)
+
+
+class SignatureRequestNotCompletedError(_RequestStateError):
+    """``signature_requests.wait``: the request closed without being completed.
+
+    ``status`` is the closed status, ``context`` the request as last read::
+
+        try:
+            context = await client.signature_requests.wait(request_id)
+        except SignatureRequestExpiredError as exc:
+            print(exc.signature_request_id, exc.status)      # ... EXPIRED
+    """
+
+    status: SignatureRequestStatus
+
+
+class SignatureRequestCancelledError(SignatureRequestNotCompletedError):
+    """The request was closed (``CANCELLED``) before anybody signed."""
+
+
+class SignatureRequestExpiredError(SignatureRequestNotCompletedError):
+    """The request reached its expiration date (``EXPIRED``) before anybody signed."""
+
+
+class SignatureRequestFailedError(SignatureRequestNotCompletedError):
+    """The request ``FAILED`` on the platform's side."""
+
+
+class WaitTimeoutError(_RequestStateError, TimeoutError):
+    """``signature_requests.wait`` ran out of time; ``status`` and ``context`` are the last seen
+    (``None`` when no poll answered)."""

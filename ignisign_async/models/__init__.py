@@ -4,403 +4,74 @@ Every public model and enum is importable from here::
 
     from ignisign_async.models import SignerSummary, SignatureRequestStatus
 
-Modules load on first use, so ``import ignisign_async`` stays light.
+The names are those of each area module's ``__all__``: a new model is one edit there. Area
+modules load on first use (in the order of :data:`AREAS`, until the name is found), so
+``import ignisign_async`` stays light.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from .applications import (
-        Application,
-        ApplicationConfiguration,
-        ApplicationContext,
-        ApplicationEnvSettings,
-        ApplicationRoles,
-        ApplicationSettings,
-        ApplicationSignatureMetadata,
-        ByEnv,
-        CustomPalette,
-        InvitedUser,
-        VariationColor,
-    )
-    from .documents import (
-        Document,
-        DocumentAuthenticity,
-        DocumentContext,
-        DocumentIdContainer,
-        DocumentRequest,
-        DocumentRequestUser,
-        SignatureSummary,
-    )
-    from .enums import (
-        COUNTRIES,
-        AppEnv,
-        ApplicationRole,
-        ApplicationStatus,
-        AuthFullMechanismRef,
-        DiffusionMode,
-        DocumentGeneratedStatus,
-        DocumentRequestStatus,
-        DocumentRequestTarget,
-        DocumentStatus,
-        DocumentType,
-        IdProofingMethodRef,
-        IntegrationMode,
-        InvitedUserStatus,
-        SignatureLanguage,
-        SignatureMethodRef,
-        SignatureMode,
-        SignatureProfileStatus,
-        SignatureRequestStatus,
-        SignatureRequestType,
-        SignatureStatus,
-        SignerClaimRef,
-        SignerClaimStatus,
-        SignerEntityType,
-        SignerInputRef,
-        SignerStatus,
-        StatementTarget,
-    )
-    from .health import (
-        HealthStatus,
-    )
-    from .pagination import (
-        PaginationData,
-    )
-    from .proofs import (
-        Signature,
-        SignatureImage,
-        SignatureImages,
-    )
-    from .signature_profiles import (
-        SignatureProfile,
-    )
-    from .signature_requests import (
-        EmbeddedSigner,
-        SignatureRequest,
-        SignatureRequestContext,
-        SignatureRequestIdContainer,
-        SignatureRequestPage,
-        SignatureRequestPublished,
-        SignatureRequestStatusEntry,
-        SignatureRequestStatuses,
-        Statement,
-    )
-    from .signers import (
-        SignerAuthSecret,
-        SignerClaim,
-        SignerContext,
-        SignerCreated,
-        SignerIdContainer,
-        SignerInputsConstraints,
-        SignerProfileStatus,
-        SignerSearchResult,
-        SignerSummary,
-    )
-    from .webhook_events import (
-        ApplicationEvent,
-        ApplicationWebhookContent,
-        DocumentRequestEvent,
-        DocumentRequestWebhookContent,
-        IgnisignErrorInfo,
-        SignatureEvent,
-        SignatureImageEvent,
-        SignatureImageWebhookContent,
-        SignatureProfileEvent,
-        SignatureProfileWebhookContent,
-        SignatureProofEvent,
-        SignatureProofWebhookContent,
-        SignatureRequestEvent,
-        SignatureRequestWebhookContent,
-        SignatureSessionEvent,
-        SignatureSessionWebhookContent,
-        SignatureWebhookContent,
-        SignerEvent,
-        SignerWebhookContent,
-        WebhookApplicationAction,
-        WebhookContent,
-        WebhookDocumentRequestAction,
-        WebhookEvent,
-        WebhookEventFilter,
-        WebhookEventStatus,
-        WebhookMessageNature,
-        WebhookSignatureAction,
-        WebhookSignatureImageAction,
-        WebhookSignatureProfileAction,
-        WebhookSignatureProofAction,
-        WebhookSignatureRequestAction,
-        WebhookSignatureRequestSigner,
-        WebhookSignatureSessionAction,
-        WebhookSignerAction,
-        WebhookTopic,
-    )
-    from .webhooks import (
-        RemovedWebhook,
-        ResentWebhookEvent,
-        TokenCheckResult,
-        WebhookDeliveryResponse,
-        WebhookEndpoint,
-        WebhookEventPage,
-        WebhookEventRecord,
-    )
+    from .applications import *  # noqa: F403
+    from .documents import *  # noqa: F403
+    from .enums import *  # noqa: F403
+    from .health import *  # noqa: F403
+    from .pagination import *  # noqa: F403
+    from .proofs import *  # noqa: F403
+    from .signature_profiles import *  # noqa: F403
+    from .signature_requests import *  # noqa: F403
+    from .signers import *  # noqa: F403
+    from .webhook_events import *  # noqa: F403
+    from .webhooks import *  # noqa: F403
 
-_MODULES: dict[str, tuple[str, ...]] = {
-    "enums": (
-        "AppEnv",
-        "SignatureLanguage",
-        "SignatureProfileStatus",
-        "IntegrationMode",
-        "SignatureMethodRef",
-        "IdProofingMethodRef",
-        "AuthFullMechanismRef",
-        "SignatureRequestType",
-        "DocumentType",
-        "ApplicationStatus",
-        "ApplicationRole",
-        "InvitedUserStatus",
-        "SignatureRequestStatus",
-        "DiffusionMode",
-        "StatementTarget",
-        "DocumentGeneratedStatus",
-        "DocumentStatus",
-        "DocumentRequestTarget",
-        "DocumentRequestStatus",
-        "SignatureStatus",
-        "SignatureMode",
-        "SignerStatus",
-        "SignerEntityType",
-        "SignerInputRef",
-        "SignerClaimRef",
-        "SignerClaimStatus",
-        "COUNTRIES",
-    ),
-    "applications": (
-        "ByEnv",
-        "Application",
-        "ApplicationContext",
-        "ApplicationConfiguration",
-        "ApplicationEnvSettings",
-        "ApplicationSettings",
-        "VariationColor",
-        "CustomPalette",
-        "ApplicationSignatureMetadata",
-        "ApplicationRoles",
-        "InvitedUser",
-    ),
-    "signers": (
-        "SignerCreated",
-        "SignerSummary",
-        "SignerClaim",
-        "SignerContext",
-        "SignerSearchResult",
-        "SignerInputsConstraints",
-        "SignerProfileStatus",
-        "SignerIdContainer",
-        "SignerAuthSecret",
-    ),
-    "signature_profiles": ("SignatureProfile",),
-    "signature_requests": (
-        "SignatureRequest",
-        "Statement",
-        "SignatureRequestContext",
-        "SignatureRequestIdContainer",
-        "EmbeddedSigner",
-        "SignatureRequestPublished",
-        "SignatureRequestPage",
-        "SignatureRequestStatusEntry",
-        "SignatureRequestStatuses",
-    ),
-    "documents": (
-        "Document",
-        "DocumentContext",
-        "DocumentRequest",
-        "DocumentRequestUser",
-        "SignatureSummary",
-        "DocumentIdContainer",
-        "DocumentAuthenticity",
-    ),
-    "proofs": (
-        "Signature",
-        "SignatureImage",
-        "SignatureImages",
-    ),
-    "webhooks": (
-        "WebhookEndpoint",
-        "RemovedWebhook",
-        "WebhookDeliveryResponse",
-        "WebhookEventRecord",
-        "WebhookEventPage",
-        "ResentWebhookEvent",
-        "TokenCheckResult",
-    ),
-    "webhook_events": (
-        "WebhookEvent",
-        "WebhookContent",
-        "IgnisignErrorInfo",
-        "SignatureWebhookContent",
-        "SignatureRequestWebhookContent",
-        "WebhookSignatureRequestSigner",
-        "SignerWebhookContent",
-        "DocumentRequestWebhookContent",
-        "SignatureProfileWebhookContent",
-        "SignatureSessionWebhookContent",
-        "SignatureProofWebhookContent",
-        "SignatureImageWebhookContent",
-        "ApplicationWebhookContent",
-        "SignatureEvent",
-        "SignatureRequestEvent",
-        "SignerEvent",
-        "DocumentRequestEvent",
-        "SignatureProfileEvent",
-        "SignatureSessionEvent",
-        "SignatureProofEvent",
-        "SignatureImageEvent",
-        "ApplicationEvent",
-        "WebhookTopic",
-        "WebhookMessageNature",
-        "WebhookApplicationAction",
-        "WebhookSignatureAction",
-        "WebhookSignatureRequestAction",
-        "WebhookSignerAction",
-        "WebhookDocumentRequestAction",
-        "WebhookSignatureProfileAction",
-        "WebhookSignatureSessionAction",
-        "WebhookSignatureProofAction",
-        "WebhookSignatureImageAction",
-        "WebhookEventFilter",
-        "WebhookEventStatus",
-    ),
-    "pagination": ("PaginationData",),
-    "health": ("HealthStatus",),
-}
-_WHERE = {name: module for module, names in _MODULES.items() for name in names}
+AREAS: Final = (
+    "enums",
+    "applications",
+    "signers",
+    "signature_profiles",
+    "signature_requests",
+    "documents",
+    "proofs",
+    "webhooks",
+    "webhook_events",
+    "pagination",
+    "health",
+)
+"""The area modules whose ``__all__`` this package re-exports (a new module is added here)."""
 
-__all__ = [
-    "AppEnv",
-    "SignatureLanguage",
-    "SignatureProfileStatus",
-    "IntegrationMode",
-    "SignatureMethodRef",
-    "IdProofingMethodRef",
-    "AuthFullMechanismRef",
-    "SignatureRequestType",
-    "DocumentType",
-    "ApplicationStatus",
-    "ApplicationRole",
-    "InvitedUserStatus",
-    "SignatureRequestStatus",
-    "DiffusionMode",
-    "StatementTarget",
-    "DocumentGeneratedStatus",
-    "DocumentStatus",
-    "DocumentRequestTarget",
-    "DocumentRequestStatus",
-    "SignatureStatus",
-    "SignatureMode",
-    "SignerStatus",
-    "SignerEntityType",
-    "SignerInputRef",
-    "SignerClaimRef",
-    "SignerClaimStatus",
-    "COUNTRIES",
-    "ByEnv",
-    "Application",
-    "ApplicationContext",
-    "ApplicationConfiguration",
-    "ApplicationEnvSettings",
-    "ApplicationSettings",
-    "VariationColor",
-    "CustomPalette",
-    "ApplicationSignatureMetadata",
-    "ApplicationRoles",
-    "InvitedUser",
-    "SignerCreated",
-    "SignerSummary",
-    "SignerClaim",
-    "SignerContext",
-    "SignerSearchResult",
-    "SignerInputsConstraints",
-    "SignerProfileStatus",
-    "SignerIdContainer",
-    "SignerAuthSecret",
-    "SignatureProfile",
-    "SignatureRequest",
-    "Statement",
-    "SignatureRequestContext",
-    "SignatureRequestIdContainer",
-    "EmbeddedSigner",
-    "SignatureRequestPublished",
-    "SignatureRequestPage",
-    "SignatureRequestStatusEntry",
-    "SignatureRequestStatuses",
-    "Document",
-    "DocumentContext",
-    "DocumentRequest",
-    "DocumentRequestUser",
-    "SignatureSummary",
-    "DocumentIdContainer",
-    "DocumentAuthenticity",
-    "Signature",
-    "SignatureImage",
-    "SignatureImages",
-    "WebhookEndpoint",
-    "RemovedWebhook",
-    "WebhookDeliveryResponse",
-    "WebhookEventRecord",
-    "WebhookEventPage",
-    "ResentWebhookEvent",
-    "TokenCheckResult",
-    "WebhookEvent",
-    "WebhookContent",
-    "IgnisignErrorInfo",
-    "SignatureWebhookContent",
-    "SignatureRequestWebhookContent",
-    "WebhookSignatureRequestSigner",
-    "SignerWebhookContent",
-    "DocumentRequestWebhookContent",
-    "SignatureProfileWebhookContent",
-    "SignatureSessionWebhookContent",
-    "SignatureProofWebhookContent",
-    "SignatureImageWebhookContent",
-    "ApplicationWebhookContent",
-    "SignatureEvent",
-    "SignatureRequestEvent",
-    "SignerEvent",
-    "DocumentRequestEvent",
-    "SignatureProfileEvent",
-    "SignatureSessionEvent",
-    "SignatureProofEvent",
-    "SignatureImageEvent",
-    "ApplicationEvent",
-    "WebhookTopic",
-    "WebhookMessageNature",
-    "WebhookApplicationAction",
-    "WebhookSignatureAction",
-    "WebhookSignatureRequestAction",
-    "WebhookSignerAction",
-    "WebhookDocumentRequestAction",
-    "WebhookSignatureProfileAction",
-    "WebhookSignatureSessionAction",
-    "WebhookSignatureProofAction",
-    "WebhookSignatureImageAction",
-    "WebhookEventFilter",
-    "WebhookEventStatus",
-    "PaginationData",
-    "HealthStatus",
-]
+_WHERE: dict[str, str] = {}
+"""Name -> area, for the areas loaded so far."""
+
+
+def _load(area: str) -> None:
+    module = importlib.import_module(f"{__name__}.{area}")
+    for name in module.__all__:
+        _WHERE.setdefault(name, area)
+
+
+def _every_name() -> list[str]:
+    for area in AREAS:
+        _load(area)
+    return [name for area in AREAS for name, where in _WHERE.items() if where == area]
 
 
 def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    if name == "__all__":
+        value: Any = _every_name()
+    else:
+        for area in AREAS:
+            if name in _WHERE:
+                break
+            _load(area)
+        if name not in _WHERE:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(_every_name()))

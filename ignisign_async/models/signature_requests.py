@@ -13,6 +13,7 @@ from .enums import (
     AppEnv,
     DiffusionMode,
     DocumentGeneratedStatus,
+    IntegrationMode,
     SignatureLanguage,
     SignatureRequestStatus,
     SignatureRequestType,
@@ -31,6 +32,8 @@ __all__ = [
     "SignatureRequestPage",
     "SignatureRequestStatusEntry",
     "SignatureRequestStatuses",
+    "SentSignatureRequest",
+    "CreatedResources",
 ]
 
 
@@ -198,6 +201,63 @@ class SignatureRequestStatuses:
     def items(self) -> tuple[SignatureRequestStatusEntry, ...]:
         """One entry per request."""
         return self.signature_requests
+
+
+@final
+@model
+class SentSignatureRequest:
+    """A published signature request, as :meth:`send
+    <ignisign_async.resources.signature_requests.SignatureRequests.send>` returns it::
+
+        sent = await client.signature_requests.send(documents=["lease.pdf"],
+                                                    signers=[signer_id], title="Lease")
+        sent.signature_request_id, sent.document_ids, sent.status      # IN_PROGRESS
+        context = await client.signature_requests.wait(sent.signature_request_id)
+
+    ``document_ids`` and ``signer_ids`` follow the order of the arguments; ``new_signers`` are the
+    signers this call created (with their ``auth_secret``, out of ``repr``). For an embedded
+    profile ``signers`` holds each signer's signature session token (out of ``repr`` too), also
+    as ``session_tokens``. ``status`` is read after publishing; ``None`` when that read failed
+    (the request is published all the same).
+    """
+
+    signature_request_id: str
+    signature_profile_id: str
+    integration_mode: IntegrationMode
+    status: SignatureRequestStatus | None
+    document_ids: tuple[str, ...]
+    signer_ids: tuple[str, ...]
+    new_signers: tuple[_signers.SignerCreated, ...] = ()
+    signers: tuple[EmbeddedSigner, ...] = ()
+
+    @property
+    def session_tokens(self) -> dict[str, str]:
+        """Signer id -> signature session token (embedded profiles; empty for by-side ones)."""
+        return {s.signer_id: s.token for s in self.signers if s.token is not None}
+
+
+@final
+@model
+class CreatedResources:
+    """What a failed ``send`` had created, attached to the error it raised as ``exc.created``::
+
+        try:
+            await client.signature_requests.send(...)
+        except IgnisignError as exc:
+            exc.created.signature_request_id, exc.created.request_closed, exc.created.signer_ids
+
+    ``failed_step`` names the step that failed (``"list signature profiles"``,
+    ``"create signers[1]"``, ``"init request"``, ``"upload documents[0]"``, ``"publish"``...).
+    The request, when one was opened, has been closed (``request_closed``); signers created are
+    kept (they can be reused). A step whose answer was lost may have created something this record
+    cannot name (its id never arrived).
+    """
+
+    failed_step: str
+    signature_request_id: str | None = None
+    request_closed: bool = False
+    document_ids: tuple[str, ...] = ()
+    signer_ids: tuple[str, ...] = ()
 
 
 # Signers and documents refer back to this module: import them as modules, last, so that either

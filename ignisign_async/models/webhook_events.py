@@ -388,11 +388,20 @@ class WebhookEvent(Generic[ContentT, ActionT]):
 
 
 SignatureEvent = WebhookEvent[SignatureWebhookContent, WebhookSignatureAction]
+"""A ``SIGNATURE`` event: a signer signed a document, or failed to."""
 SignatureRequestEvent = WebhookEvent[SignatureRequestWebhookContent, WebhookSignatureRequestAction]
+"""A ``SIGNATURE_REQUEST`` event: a status change (signers' tokens on launch)."""
 SignerEvent = WebhookEvent[SignerWebhookContent, WebhookSignerAction]
+"""A ``SIGNER`` event: a signer was created, or given inputs."""
 DocumentRequestEvent = WebhookEvent[DocumentRequestWebhookContent, WebhookDocumentRequestAction]
+"""A ``DOCUMENT_REQUEST`` event: a requested document was provided."""
 SignatureProfileEvent = WebhookEvent[SignatureProfileWebhookContent, WebhookSignatureProfileAction]
+"""A ``SIGNATURE_PROFILE`` event: a profile was created or archived."""
 SignatureSessionEvent = WebhookEvent[SignatureSessionWebhookContent, WebhookSignatureSessionAction]
+"""A ``SIGNATURE_SESSION`` event: a signer opened a session."""
 SignatureProofEvent = WebhookEvent[SignatureProofWebhookContent, WebhookSignatureProofAction]
+"""A ``SIGNATURE_PROOF`` event: a proof, or an advanced proof, is ready."""
 SignatureImageEvent = WebhookEvent[SignatureImageWebhookContent, WebhookSignatureImageAction]
+"""A ``SIGNATURE_SIGNER_IMAGE`` event: a signature image was generated."""
 ApplicationEvent = WebhookEvent[ApplicationWebhookContent, WebhookApplicationAction]
+"""An ``APP`` event: the application's settings or membership updated, or it was archived."""

@@ -11,6 +11,7 @@ from .._routes import Route
 from .._types import NOT_GIVEN, NotGiven
 from ..models.enums import AppEnv, DiffusionMode, SignatureLanguage, StatementTarget
 from ..models.signature_requests import (
+    SentSignatureRequest,
     SignatureRequest,
     SignatureRequestContext,
     SignatureRequestIdContainer,
@@ -19,7 +20,10 @@ from ..models.signature_requests import (
     SignatureRequestStatuses,
     Statement,
 )
+from . import _sending, _waiting
 from ._base import Resource, body, paginate
+from ._send_inputs import plan
+from ._send_types import DocumentInput, SendProgress, SignerInput
 
 __all__ = ["SignatureRequests", "StatementInput"]
 
@@ -38,7 +42,14 @@ StatementInput = Statement | Mapping[str, object]
 
 
 class SignatureRequests(Resource):
-    """Signature requests, from draft to completion::
+    """Signature requests, from draft to completion, in one call or step by step::
+
+    sent = await client.signature_requests.send(
+        documents=["lease.pdf"], signers=[{"first_name": "Ada", "last_name": "Lovelace",
+                                           "email": "ada@example.com"}],
+        title="Lease", signature_profile_id=profile_id, expires_in=timedelta(days=7),
+    )
+    context = await client.signature_requests.wait(sent.signature_request_id)
 
     created = await client.signature_requests.init(profile_id)
     await client.signature_requests.update(
@@ -126,6 +137,80 @@ class SignatureRequests(Resource):
         ids = strings_arg(signature_request_ids, name="signature_request_ids")
         return await self._request(
             STATUSES, json=body(signature_request_ids=ids), cast=SignatureRequestStatuses
+        )
+
+    async def send(
+        self,
+        *,
+        documents: Sequence[DocumentInput],
+        signers: Sequence[SignerInput],
+        title: str,
+        signature_profile_id: str | None = None,
+        description: str | NotGiven = NOT_GIVEN,
+        expiration_date: _dt.datetime | NotGiven = NOT_GIVEN,
+        expires_in: _dt.timedelta | NotGiven = NOT_GIVEN,
+        language: SignatureLanguage | str | NotGiven = NOT_GIVEN,
+        external_id: str | NotGiven = NOT_GIVEN,
+        statements: Sequence[StatementInput] | NotGiven = NOT_GIVEN,
+        progress: SendProgress | None = None,
+        max_concurrent_uploads: int = 4,
+    ) -> SentSignatureRequest:
+        """Create, fill and publish a request in one call; returns what was made.
+
+        ``documents``: paths, ``bytes``, binary file objects, ``(file_name, data)`` pairs or
+        :class:`~ignisign_async.NewDocument` (a label, a description...; the label defaults
+        to the file name), uploaded ``max_concurrent_uploads`` at a time; ``progress(done, total)``
+        follows the bytes of every file together. ``signers``: existing signer ids, or the fields
+        of new signers (:class:`~ignisign_async.NewSigner` or mappings), created with the
+        profile. ``signature_profile_id`` may be left out when the application has exactly one
+        published profile. ``expires_in`` (a ``timedelta``) or ``expiration_date`` activates
+        expiry.
+
+        Every argument, and every new signer against the inputs the profile needs, is checked
+        before anything is created (``ValueError``/``TypeError``). If a later step fails, the
+        request is closed and the error is raised with ``exc.created``
+        (:class:`~ignisign_async.models.CreatedResources`); no step is ever sent twice.
+        """
+        checked = plan(
+            documents=documents,
+            signers=signers,
+            title=title,
+            signature_profile_id=signature_profile_id,
+            description=description,
+            expiration_date=expiration_date,
+            expires_in=expires_in,
+            language=language,
+            external_id=external_id,
+            statements=statements,
+            progress=progress,
+            max_concurrent_uploads=max_concurrent_uploads,
+        )
+        return await _sending.send(self._client, checked)
+
+    async def wait(
+        self,
+        signature_request_id: str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        raise_on_failure: bool = True,
+    ) -> SignatureRequestContext:
+        """Poll a request until it is closed and return its final context.
+
+        ``CANCELLED``, ``EXPIRED`` and ``FAILED`` raise :class:`SignatureRequestCancelledError`,
+        ``...ExpiredError`` or ``...FailedError`` (subclasses of
+        :class:`SignatureRequestNotCompletedError`) unless ``raise_on_failure=False``, which
+        returns them like ``COMPLETED``. Polls back off with jitter up to ``poll_interval``
+        seconds. ``timeout`` (default: the client's ``deadline``, else none) bounds the whole
+        wait: past it, :class:`WaitTimeoutError` (a ``TimeoutError``). Cancellable like any
+        anyio call.
+        """
+        return await _waiting.wait(
+            self._client,
+            signature_request_id,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            raise_on_failure=raise_on_failure,
         )
 
     def _statements(

@@ -10,7 +10,7 @@ import httpx
 
 from .._client import AsyncIgnisign
 from .._config import DEFAULT_TIMEOUT
-from .._sync_twins import ClientTwin
+from .._sync.twins import ClientTwin
 from .._types import NOT_GIVEN, NotGiven
 from ..models.health import HealthStatus
 from ._webhooks import SyncWebhookRouter
@@ -33,7 +33,8 @@ class Ignisign(ClientTwin):
 
         from ignisign_async import Ignisign
 
-        with Ignisign(app_id="appId_...", app_env="DEVELOPMENT", secret="sk_development_...") as client:
+        client = Ignisign(app_id="appId_...", app_env="DEVELOPMENT", secret="sk_development_...")
+        with client:
             profiles = client.signature_profiles.list()
             for request in client.signature_requests.iter_all():      # pages fetched lazily
                 print(request.id, request.status)
@@ -70,7 +71,7 @@ class Ignisign(ClientTwin):
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(
-            lambda: AsyncIgnisign(
+            lambda _tokens: AsyncIgnisign(
                 app_id,
                 app_env,
                 secret,
@@ -81,6 +82,7 @@ class Ignisign(ClientTwin):
                 transport=transport,
                 http_client=http_client,
                 default_headers=default_headers,
+                _tokens=_tokens,
             ),
             transport=transport,
             http_client=http_client,
@@ -150,4 +152,4 @@ class Ignisign(ClientTwin):
 
     def webhook_router(self) -> SyncWebhookRouter:
         """A :class:`~ignisign_async.WebhookRouter` that verifies events with this client."""
-        return self._router(lambda c: c.webhook_router())
+        return self._router(SyncWebhookRouter, lambda c: c.webhook_router())

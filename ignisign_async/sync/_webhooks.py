@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
-from .._sync_twins import RouterTwin
+from .._sync.twins import RouterTwin
 from ..models.webhook_events import (
     ApplicationEvent,
     DocumentRequestEvent,
@@ -30,12 +31,18 @@ from ..models.webhook_events import (
     WebhookTopic,
 )
 from ..webhooks._parse import WebhookBody
-from ..webhooks._router import _F, _R, ConsumeResult, WebhookCallback, WebhookRegistration
+from ..webhooks._router import ConsumeResult, WebhookCallback, WebhookRegistration
+
+if TYPE_CHECKING:
+    from ._client import Ignisign  # noqa: F401 (named in a string)
 
 __all__ = ["SyncWebhookRouter"]
 
+_F = TypeVar("_F", bound=WebhookCallback)
+_R = TypeVar("_R")
 
-class SyncWebhookRouter(RouterTwin):
+
+class SyncWebhookRouter(RouterTwin["Ignisign"]):
     """Receives IgniSign's webhook calls in sync code: verifies, parses, runs callbacks.
 
     ::

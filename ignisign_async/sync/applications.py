@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import builtins
 
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from ..models.applications import ApplicationContext, InvitedUser
 from ..resources.applications import RolesInput
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 
 from .._downloads import DownloadResult, ProgressCallback, SaveTarget
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from .._types import JSON, NOT_GIVEN, FileInput, NotGiven
 from ..models.documents import Document, DocumentAuthenticity, DocumentContext, DocumentIdContainer
 from ..models.enums import DocumentRequestTarget
@@ -142,7 +142,7 @@ class Documents(ResourceTwin):
             for chunk in stream.iter_bytes():
                 ...
         """
-        return self._stream(lambda c: c.documents.stream_original(document_id))
+        return self._stream(SyncDownloadStream, lambda c: c.documents.stream_original(document_id))
 
     def download_original(
         self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 
 from .._downloads import DownloadResult, ProgressCallback, SaveTarget
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from ..models.documents import DocumentIdContainer
 from ..models.proofs import Signature, SignatureImages
 from ._streams import SyncDownloadStream
@@ -50,7 +50,9 @@ class Proofs(ResourceTwin):
         self, document_id: str
     ) -> AbstractContextManager[SyncDownloadStream]:
         """The signature proof (PDF) of a document, as a stream."""
-        return self._stream(lambda c: c.proofs.stream_signature_proof(document_id))
+        return self._stream(
+            SyncDownloadStream, lambda c: c.proofs.stream_signature_proof(document_id)
+        )
 
     def download_signature_proof(
         self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None
@@ -64,7 +66,9 @@ class Proofs(ResourceTwin):
         self, document_id: str, signature_id: str
     ) -> AbstractContextManager[SyncDownloadStream]:
         """The XAdES (XML) of one signature, as a stream."""
-        return self._stream(lambda c: c.proofs.stream_xades(document_id, signature_id))
+        return self._stream(
+            SyncDownloadStream, lambda c: c.proofs.stream_xades(document_id, signature_id)
+        )
 
     def download_xades(
         self,
@@ -81,7 +85,7 @@ class Proofs(ResourceTwin):
 
     def stream_asic(self, document_id: str) -> AbstractContextManager[SyncDownloadStream]:
         """The ASiC-E container (a ZIP: the document and its XAdES) of a document, as a stream."""
-        return self._stream(lambda c: c.proofs.stream_asic(document_id))
+        return self._stream(SyncDownloadStream, lambda c: c.proofs.stream_asic(document_id))
 
     def download_asic(
         self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None

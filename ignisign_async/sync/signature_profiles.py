@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import builtins
 
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from ..models.enums import SignatureProfileStatus
 from ..models.signature_profiles import SignatureProfile
 

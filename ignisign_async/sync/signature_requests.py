@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterator, Sequence
 
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from .._types import NOT_GIVEN, NotGiven
 from ..models.enums import DiffusionMode, SignatureLanguage
 from ..models.signature_requests import (
+    SentSignatureRequest,
     SignatureRequest,
     SignatureRequestContext,
     SignatureRequestIdContainer,
@@ -18,13 +19,21 @@ from ..models.signature_requests import (
     SignatureRequestPublished,
     SignatureRequestStatuses,
 )
+from ..resources._send_types import DocumentInput, SendProgress, SignerInput
 from ..resources.signature_requests import StatementInput
 
 __all__ = ["SignatureRequests"]
 
 
 class SignatureRequests(ResourceTwin):
-    """Signature requests, from draft to completion::
+    """Signature requests, from draft to completion, in one call or step by step::
+
+    sent = client.signature_requests.send(
+        documents=["lease.pdf"], signers=[{"first_name": "Ada", "last_name": "Lovelace",
+                                           "email": "ada@example.com"}],
+        title="Lease", signature_profile_id=profile_id, expires_in=timedelta(days=7),
+    )
+    context = client.signature_requests.wait(sent.signature_request_id)
 
     created = client.signature_requests.init(profile_id)
     client.signature_requests.update(
@@ -102,3 +111,79 @@ class SignatureRequests(ResourceTwin):
     def statuses(self, signature_request_ids: Sequence[str]) -> SignatureRequestStatuses:
         """The status of each of these requests, in one call."""
         return self._call(lambda c: c.signature_requests.statuses(signature_request_ids))
+
+    def send(
+        self,
+        *,
+        documents: Sequence[DocumentInput],
+        signers: Sequence[SignerInput],
+        title: str,
+        signature_profile_id: str | None = None,
+        description: str | NotGiven = NOT_GIVEN,
+        expiration_date: _dt.datetime | NotGiven = NOT_GIVEN,
+        expires_in: _dt.timedelta | NotGiven = NOT_GIVEN,
+        language: SignatureLanguage | str | NotGiven = NOT_GIVEN,
+        external_id: str | NotGiven = NOT_GIVEN,
+        statements: Sequence[StatementInput] | NotGiven = NOT_GIVEN,
+        progress: SendProgress | None = None,
+        max_concurrent_uploads: int = 4,
+    ) -> SentSignatureRequest:
+        """Create, fill and publish a request in one call; returns what was made.
+
+        ``documents``: paths, ``bytes``, binary file objects, ``(file_name, data)`` pairs or
+        :class:`~ignisign_async.NewDocument` (a label, a description...; the label defaults
+        to the file name), uploaded ``max_concurrent_uploads`` at a time; ``progress(done, total)``
+        follows the bytes of every file together. ``signers``: existing signer ids, or the fields
+        of new signers (:class:`~ignisign_async.NewSigner` or mappings), created with the
+        profile. ``signature_profile_id`` may be left out when the application has exactly one
+        published profile. ``expires_in`` (a ``timedelta``) or ``expiration_date`` activates
+        expiry.
+
+        Every argument, and every new signer against the inputs the profile needs, is checked
+        before anything is created (``ValueError``/``TypeError``). If a later step fails, the
+        request is closed and the error is raised with ``exc.created``
+        (:class:`~ignisign_async.models.CreatedResources`); no step is ever sent twice.
+        """
+        return self._call(
+            lambda c: c.signature_requests.send(
+                documents=documents,
+                signers=signers,
+                title=title,
+                signature_profile_id=signature_profile_id,
+                description=description,
+                expiration_date=expiration_date,
+                expires_in=expires_in,
+                language=language,
+                external_id=external_id,
+                statements=statements,
+                progress=progress,
+                max_concurrent_uploads=max_concurrent_uploads,
+            )
+        )
+
+    def wait(
+        self,
+        signature_request_id: str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        raise_on_failure: bool = True,
+    ) -> SignatureRequestContext:
+        """Poll a request until it is closed and return its final context.
+
+        ``CANCELLED``, ``EXPIRED`` and ``FAILED`` raise :class:`SignatureRequestCancelledError`,
+        ``...ExpiredError`` or ``...FailedError`` (subclasses of
+        :class:`SignatureRequestNotCompletedError`) unless ``raise_on_failure=False``, which
+        returns them like ``COMPLETED``. Polls back off with jitter up to ``poll_interval``
+        seconds. ``timeout`` (default: the client's ``deadline``, else none) bounds the whole
+        wait: past it, :class:`WaitTimeoutError` (a ``TimeoutError``). Cancellable like any
+        anyio call.
+        """
+        return self._call(
+            lambda c: c.signature_requests.wait(
+                signature_request_id,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                raise_on_failure=raise_on_failure,
+            )
+        )

@@ -8,7 +8,7 @@ import builtins
 import datetime as _dt
 from collections.abc import Iterator
 
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from .._types import NOT_GIVEN, NotGiven
 from ..models.enums import SignerInputRef
 from ..models.signers import (

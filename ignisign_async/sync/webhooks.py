@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterator
 
-from .._sync_twins import ResourceTwin
+from .._sync.twins import ResourceTwin
 from ..models.webhook_events import WebhookEventFilter
 from ..models.webhooks import (
     RemovedWebhook,

@@ -38,6 +38,9 @@ class _BodyStream(httpx.AsyncByteStream):
 class FakeTransport(httpx.AsyncBaseTransport):
     """Route httpx requests to an :class:`Emulator`, whatever the URL's host."""
 
+    loop_free = True
+    """Holds nothing bound to an event loop: usable from several loops at once (sync facade)."""
+
     def __init__(self, emulator: Emulator) -> None:
         self._emulator = emulator
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import enum
 import importlib
 import inspect
+import itertools
 
 import attrs
 import pytest
@@ -69,3 +71,36 @@ def test_countries() -> None:
 def _is_enum(name: str) -> bool:
     value = getattr(models, name)
     return isinstance(value, type) and issubclass(value, enum.Enum)
+
+
+def test_every_public_name_is_importable_and_documented() -> None:
+    names = list(models.__all__)
+    assert len(names) == len(set(names)) >= 111  # every name public before the derivation
+    for name in names:
+        value = getattr(models, name)
+        module = importlib.import_module(f"ignisign_async.models.{_area_of(name)}")
+        assert getattr(module, name) is value
+        if isinstance(value, type):
+            assert (value.__dict__.get("__doc__") or "").strip(), name
+        else:  # a constant or a type alias: an attribute docstring under its assignment
+            assert _attribute_docstring(module, name), name
+    namespace: dict[str, object] = {}
+    exec("from ignisign_async.models import *", namespace)
+    assert set(names) <= set(namespace)
+
+
+def _area_of(name: str) -> str:
+    for area in models.AREAS:
+        if name in importlib.import_module(f"ignisign_async.models.{area}").__all__:
+            return area
+    raise AssertionError(name)
+
+
+def _attribute_docstring(module: object, name: str) -> str | None:
+    body = ast.parse(inspect.getsource(module)).body  # type: ignore[arg-type]
+    for node, after in itertools.pairwise(body):
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        named = any(isinstance(t, ast.Name) and t.id == name for t in targets)
+        if named and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+            return str(after.value.value).strip() or None
+    return None

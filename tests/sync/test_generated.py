@@ -121,7 +121,7 @@ def assert_names_resolve(func: Any) -> None:
 
 def test_the_sync_client_takes_the_async_clients_arguments() -> None:
     public = [p for p in parameters(AsyncIgnisign.__init__) if not p[0].startswith("_")]
-    assert parameters(Ignisign.__init__) == public  # internal seams (``_tokens``) stay out
+    assert parameters(Ignisign.__init__) == public  # the internal ``_tokens`` is the runtime's
     assert list(inspect.get_annotations(Ignisign)) == list(inspect.get_annotations(AsyncIgnisign))
 
 

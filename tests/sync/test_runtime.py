@@ -17,7 +17,7 @@ import pytest
 import trio
 
 from ignisign_async import AuthenticationError, Ignisign
-from ignisign_async._sync_runtime import loop_free_transport
+from ignisign_async._sync.runtime import loop_free_transport
 from ignisign_async.testing import FakeIgnisign
 from tests.conftest import APP_ENV, APP_ID, SECRET, make_jwt
 
@@ -244,11 +244,18 @@ def test_an_iterator_belongs_to_the_thread_that_opened_it(api: Api, client: Igni
 
 
 def test_calls_in_other_threads_finish_before_close(api: Api) -> None:
-    entered, release = threading.Event(), threading.Event()
+    entered, release, closing = threading.Event(), threading.Event(), threading.Event()
+    order: list[str] = []
 
     def slow(request: httpx.Request) -> None:
         entered.set()
         assert release.wait(10)
+        order.append("answered")
+
+    def close() -> None:
+        closing.set()
+        client.close()
+        order.append("closed")
 
     api.hook = slow
     transport = httpx.MockTransport(api.handler)
@@ -257,13 +264,14 @@ def test_calls_in_other_threads_finish_before_close(api: Api) -> None:
     worker = threading.Thread(target=lambda: results.append(client.signature_profiles.list()))
     worker.start()
     assert entered.wait(10)
-    closer = threading.Thread(target=client.close)
+    closer = threading.Thread(target=close)
     closer.start()
-    time.sleep(0.05)
-    assert closer.is_alive()  # waiting for the call in flight
+    assert closing.wait(10)  # the closer runs...
+    assert closer.is_alive()  # ...and waits for the call in flight
     release.set()
     worker.join(10)
     closer.join(10)
+    assert order == ["answered", "closed"]
     assert results == [[]]
     assert client.state.value == "CLOSED"
 
@@ -362,12 +370,19 @@ def test_a_callers_http_client_is_refused_after_fork(api: Api) -> None:
     assert api.threads(HEALTH) == ["ignisign-sync", "ignisign-sync"]
 
 
+class LoopFreeTransport(httpx.AsyncBaseTransport):
+    """A transport of a caller's that declares itself usable from several event loops."""
+
+    loop_free = True
+
+
 @pytest.mark.parametrize(
     ("transport", "in_place"),
     [
         (None, True),
         (httpx.MockTransport(lambda r: httpx.Response(200)), True),
         (FakeIgnisign().transport, True),
+        (LoopFreeTransport(), True),  # says so with its class attribute
         (httpx.AsyncHTTPTransport(), False),  # its pool is bound to the loop that opened it
         (httpx.ASGITransport(app=lambda *a: None), False),  # the app may be loop-bound
     ],

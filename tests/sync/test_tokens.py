@@ -6,7 +6,7 @@ import asyncio
 import threading
 import time
 
-from ignisign_async._sync_tokens import SharedTokens, ThreadSharedTokenManager
+from ignisign_async._sync.tokens import SharedTokens, ThreadSharedTokenManager
 from tests.conftest import make_jwt
 
 T1, T2 = make_jwt(nonce=1), make_jwt(nonce=2)
@@ -33,7 +33,7 @@ def test_clients_share_the_token_and_its_fetch_number() -> None:
         assert await b.get() == T2
         assert b.fetched_since(mark) is True
         assert (a.auth_count, b.auth_count, shared.fetches) == (2, 0, 2)
-        assert b._token == T2  # what b's error messages redact
+        assert b.redact(f"x {T2} y") == "x [redacted] y"  # what b's error messages redact
 
     asyncio.run(scenario())
     assert repr(shared) == "<SharedTokens token held>"
@@ -63,7 +63,7 @@ def test_a_fetch_in_flight_serves_the_threads_waiting_for_it() -> None:
     for thread in others:
         thread.start()
     deadline = time.monotonic() + 10
-    while not (shared._flight and len(shared._flight.waiters) == 3):  # all three now wait
+    while shared.waiting != 3:  # all three now wait
         assert time.monotonic() < deadline
         time.sleep(0.001)
     release.set()

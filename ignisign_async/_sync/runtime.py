@@ -4,7 +4,7 @@
 makes creates, for that thread only, an asyncio event loop and an
 :class:`~ignisign_async.AsyncIgnisign` built inside it (its own connection pool); every call then
 runs its coroutine right there with ``loop.run_until_complete``. Nothing bound to a loop is ever
-shared between threads; the API token is, through :mod:`._sync_tokens`.
+shared between threads; the API token is, through :mod:`.tokens`.
 
 Why not one event-loop thread per client (an anyio blocking portal)? Every call would pay a
 thread hop. Measured on the 2-core reference machine against an in-process transport
@@ -17,7 +17,8 @@ called from async code, a callback running inside one of our own calls). Such ca
 *helper thread* that runs one loop forever. The helper also serves every call when the loop
 cannot be chosen per thread: a caller-owned ``http_client`` or a transport that may hold
 connections bound to one loop; only ``transport=None`` (one pool per thread),
-``httpx.MockTransport`` and the emulator's transport are known to be usable from several loops.
+``httpx.MockTransport`` and transports whose class sets ``loop_free = True`` (the emulator's
+does) are known to be usable from several loops.
 A call made *from* the helper's own loop would wait for itself: it raises ``RuntimeError``.
 
 After ``os.fork()`` the child abandons everything the parent's runtime held -- loops, clients,
@@ -37,19 +38,25 @@ import os
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 import httpx
 
-from ._sync_tokens import SharedTokens, ThreadSharedTokenManager
+from .tokens import SharedTokens, ThreadSharedTokenManager
 
 if TYPE_CHECKING:
-    from ._client import AsyncIgnisign
+    from .._auth import TokenSource
+    from .._client import AsyncIgnisign
 
-__all__ = ["SyncRuntime", "Pin", "View", "loop_free_transport"]
+__all__ = ["SyncRuntime", "Pin", "View", "loop_free_transport", "TokenFactory", "ClientFactory"]
 
 _T = TypeVar("_T")
+
+TokenFactory = Callable[[Callable[[], Awaitable[str]]], "TokenSource"]
+"""What ``AsyncIgnisign(_tokens=...)`` takes: builds a client's token source from its fetch."""
+ClientFactory = Callable[[TokenFactory], "AsyncIgnisign"]
+"""Builds one loop's async client, given the token source factory it must use."""
 
 _get_running_loop: Final = asyncio.events._get_running_loop
 
@@ -85,14 +92,14 @@ def loop_free_transport(
     ``None`` gives every thread its own pool; a mock or the emulator keeps no connection and
     closing it is harmless (each thread's client closes it once). Anything else may hold
     connections bound to the loop that opened them, and to the process: such a client is not
-    usable after ``os.fork()`` either.
+    usable after ``os.fork()`` either. A transport says it is loop-free with a class attribute
+    ``loop_free = True``.
     """
     if http_client is not None:
         return False
     if transport is None or isinstance(transport, httpx.MockTransport):
         return True
-    fake = sys.modules.get("ignisign_async.testing._transport")
-    return fake is not None and isinstance(transport, fake.FakeTransport)
+    return getattr(type(transport), "loop_free", False) is True
 
 
 @final
@@ -273,8 +280,9 @@ _RUNTIMES: Final[weakref.WeakSet[SyncRuntime]] = weakref.WeakSet()
 class SyncRuntime:
     """The loops, threads and async clients behind one sync client and its ``with_options`` copies.
 
-    ``factory`` builds an :class:`AsyncIgnisign`; it is called inside the loop that will run the
-    client: once per calling thread (``per_thread=True``), or once on the helper thread.
+    ``factory`` builds an :class:`AsyncIgnisign` with the token source it is given (all share
+    one token); it is called inside the loop that will run the client: once per calling thread
+    (``per_thread=True``), or once on the helper thread.
     Construction builds the first client right away, so bad arguments raise here.
     """
 
@@ -293,7 +301,7 @@ class SyncRuntime:
         "home",
     )
 
-    def __init__(self, factory: Callable[[], AsyncIgnisign], *, per_thread: bool) -> None:
+    def __init__(self, factory: ClientFactory, *, per_thread: bool) -> None:
         self._factory = factory
         self._per_thread = per_thread
         self._closed = False
@@ -351,10 +359,11 @@ class SyncRuntime:
             raise RuntimeError(OWN_LOOP_MESSAGE)
         return slot_
 
+    def _token_source(self, fetch: Callable[[], Awaitable[str]]) -> ThreadSharedTokenManager:
+        return ThreadSharedTokenManager(fetch, self._tokens)
+
     async def _build(self) -> AsyncIgnisign:
-        client = self._factory()
-        client._shared.auth = ThreadSharedTokenManager(client._fetch_token, self._tokens)
-        return client
+        return self._factory(self._token_source)
 
     def _new_local_slot(self) -> _Slot:
         loop = asyncio.new_event_loop()

@@ -8,9 +8,13 @@ those lines call live here, by the shape of the async method:
 * an async iterator becomes ``_iterate``: an iterator that fetches one item per ``next()`` on the
   loop where it was opened (pages are fetched lazily, exactly as in async code);
 * an async context manager yielding a ``DownloadStream`` becomes ``_stream``: a context manager
-  yielding a :class:`~ignisign_async.sync.SyncDownloadStream`;
-* ``webhook_router()`` becomes ``_router``, ``with_options()`` becomes ``_derive``.
+  yielding the generated stream class the call names;
+* ``webhook_router()`` becomes ``_router`` (given the generated router class),
+  ``with_options()`` becomes ``_derive``.
 
+The generated classes name the twins they build, so this module never imports them. The
+docstrings of :class:`ClientTwin`, :class:`StreamTwin` and :class:`RouterTwin` are those of the
+generated classes (the generator copies them); sub-clients keep their async class's.
 Nothing here knows an endpoint: the logic stays in the async core.
 """
 
@@ -20,18 +24,17 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, Generic, NoReturn, TypeVar, cast
 
 import httpx
 
-from ._client import ClientState
-from ._sync_runtime import Pin, SyncRuntime, View, loop_free_transport
+from .._client import ClientState
+from .runtime import ClientFactory, Pin, SyncRuntime, View, loop_free_transport
 
 if TYPE_CHECKING:
-    from ._client import AsyncIgnisign
-    from ._downloads import DownloadStream
-    from .sync import Ignisign, SyncDownloadStream, SyncWebhookRouter
-    from .webhooks import WebhookRouter
+    from .._client import AsyncIgnisign
+    from .._downloads import DownloadStream
+    from ..webhooks import WebhookRouter
 
 __all__ = [
     "ClientTwin",
@@ -45,6 +48,8 @@ __all__ = [
 
 _T = TypeVar("_T")
 _C = TypeVar("_C", bound="ClientTwin")
+_S = TypeVar("_S", bound="StreamTwin")
+_RT = TypeVar("_RT", bound="RouterTwin[Any]")
 _DONE: Final = object()
 
 
@@ -162,23 +167,44 @@ class ResourceTwin:
 
     def _stream(
         self,
+        twin: type[_S],
         fn: Callable[[AsyncIgnisign], contextlib.AbstractAsyncContextManager[DownloadStream]],
-    ) -> contextlib.AbstractContextManager[SyncDownloadStream]:
-        return StreamContext(self._runtime, self._view, fn)
+    ) -> contextlib.AbstractContextManager[_S]:
+        return StreamContext(self._runtime, self._view, twin, fn)
 
 
 class ClientTwin(ResourceTwin):
-    """Base of the generated :class:`~ignisign_async.Ignisign`: life cycle and settings.
+    """The blocking IgniSign client, for Django, Flask, Celery tasks and scripts.
 
-    ``_target`` is an async client holding this copy's settings (read by the generated
-    properties); calls never go through it but through the runtime's per-thread clients.
+    Same arguments, sub-clients, methods and errors as :class:`~ignisign_async.AsyncIgnisign`,
+    without ``await``::
+
+        from ignisign_async import Ignisign
+
+        client = Ignisign(app_id="appId_...", app_env="DEVELOPMENT", secret="sk_development_...")
+        with client:
+            profiles = client.signature_profiles.list()
+            for request in client.signature_requests.iter_all():      # pages fetched lazily
+                print(request.id, request.status)
+            with client.proofs.stream_signature_proof(document_id) as stream:
+                stream.save("proof.pdf")
+
+    One instance serves many threads: each calling thread runs its calls on its own event loop and
+    connection pool (the token is shared), created on its first call. It keeps working after
+    ``os.fork()`` (the child starts afresh), in Jupyter and when called from async code (through a
+    helper thread). ``close()``, or leaving the ``with`` block, releases everything it opened in
+    every thread.
     """
+
+    # The base of the generated Ignisign: life cycle and settings. ``_target`` is an async
+    # client holding this copy's settings (read by the generated properties); calls never go
+    # through it but through the runtime's per-thread clients.
 
     _target: AsyncIgnisign
 
     def __init__(
         self,
-        factory: Callable[[], AsyncIgnisign],
+        factory: ClientFactory,
         *,
         transport: httpx.AsyncBaseTransport | None,
         http_client: httpx.AsyncClient | None,
@@ -239,10 +265,8 @@ class ClientTwin(ResourceTwin):
         twin._bind(self._runtime, view, target)
         return twin
 
-    def _router(self, fn: Callable[[AsyncIgnisign], WebhookRouter]) -> SyncWebhookRouter:
-        from .sync import SyncWebhookRouter
-
-        return SyncWebhookRouter(cast("Ignisign", self), fn(self._target))
+    def _router(self, twin: type[_RT], fn: Callable[[AsyncIgnisign], WebhookRouter]) -> _RT:
+        return twin(self, fn(self._target))
 
 
 # -- downloads ------------------------------------------------------------------------------
@@ -261,37 +285,37 @@ async def _exit(
     return await manager.__aexit__(exc_type, exc, tb)
 
 
-class StreamContext(contextlib.AbstractContextManager["SyncDownloadStream"]):
+class StreamContext(contextlib.AbstractContextManager[_S]):
     """``with client.proofs.stream_asic(document_id) as stream:`` -- a download, from sync code.
 
-    Entering opens the async download on this thread's loop; the stream's methods and the exit
-    run on that same loop.
+    Entering opens the async download on this thread's loop and wraps it in ``twin``; the
+    stream's methods and the exit run on that same loop.
     """
 
-    __slots__ = ("_manager", "_open", "_pin", "_runtime", "_view")
+    __slots__ = ("_manager", "_open", "_pin", "_runtime", "_twin", "_view")
 
     def __init__(
         self,
         runtime: SyncRuntime,
         view: View | None,
+        twin: type[_S],
         open_: Callable[[AsyncIgnisign], contextlib.AbstractAsyncContextManager[DownloadStream]],
     ) -> None:
         self._runtime = runtime
         self._view = view
+        self._twin = twin
         self._open = open_
         self._pin: Pin | None = None
         self._manager: contextlib.AbstractAsyncContextManager[DownloadStream] | None = None
 
-    def __enter__(self) -> SyncDownloadStream:
-        from .sync import SyncDownloadStream
-
+    def __enter__(self) -> _S:
         if self._pin is not None:
             raise RuntimeError("this download was already opened; call the method again")
         pin = self._runtime.pin(self._view)
         manager = self._open(pin.client)
         stream = pin.run(_enter(manager))
         self._pin, self._manager = pin, manager
-        return SyncDownloadStream(stream, pin)
+        return self._twin(stream, pin)
 
     def __exit__(
         self,
@@ -305,7 +329,23 @@ class StreamContext(contextlib.AbstractContextManager["SyncDownloadStream"]):
 
 
 class StreamTwin:
-    """Base of the generated :class:`~ignisign_async.sync.SyncDownloadStream`."""
+    """A download in progress, in sync code: what ``with client.*.stream_*(...)`` gives.
+
+    ::
+
+        with client.documents.stream_original(document_id) as stream:
+            print(stream.content_type, stream.content_length, stream.file_name)
+            for chunk in stream.iter_bytes():
+                digest.update(chunk)
+
+        with client.proofs.stream_asic(document_id) as stream:
+            stream.save(stream.file_name or "proof.asice", progress=print)
+
+    Use it in the thread that opened it, inside its ``with`` block; read the body once.
+    """
+
+    # The base of the generated SyncDownloadStream: ``_target`` is the async download, whose
+    # steps run on the loop ``_pin`` holds.
 
     __slots__ = ("_pin", "_target")
 
@@ -326,19 +366,34 @@ class StreamTwin:
 # -- webhooks -------------------------------------------------------------------------------
 
 
-class RouterTwin:
-    """Base of the generated :class:`~ignisign_async.sync.SyncWebhookRouter`.
+class RouterTwin(Generic[_C]):
+    """Receives IgniSign's webhook calls in sync code: verifies, parses, runs callbacks.
 
-    Registrations live in ``_target``, an async router that never consumes anything itself.
-    Each ``consume`` runs on the calling thread's loop, through a router bound to that loop's
-    client with the same registrations. Plain-function callbacks then run right in the calling
-    thread (Django's or Flask's request thread, with its database connection), where they may
-    call the sync client again.
+    ::
+
+        router = client.webhook_router()
+
+        @router.on_signature_request(action="COMPLETED")
+        def completed(event: SignatureRequestEvent) -> None:      # plain functions are welcome
+            archive(client.signature_requests.get(event.content.signature_request_id))
+
+        def webhook_view(request):                                # Django
+            result = router.consume(request.body)                 # blocks until callbacks ran
+            return JsonResponse({"ok": result.ok})
+
+    Plain-function callbacks run in the thread that calls ``consume``; async ones on its loop.
+    ``consume`` raises :class:`~ignisign_async.WebhookError` for a malformed body and
+    :class:`~ignisign_async.WebhookVerificationError` for one that fails verification (no callback
+    runs then); a callback that raises is logged and reported in the result, never raised.
     """
+
+    # The base of the generated SyncWebhookRouter. Registrations live in ``_target``, an async
+    # router that never consumes anything itself. Each ``consume`` runs on the calling thread's
+    # loop, through a router bound to that loop's client with the same registrations.
 
     __slots__ = ("_client", "_target")
 
-    def __init__(self, client: Ignisign, target: WebhookRouter) -> None:
+    def __init__(self, client: _C, target: WebhookRouter) -> None:
         self._client = client
         self._target = target
 
@@ -347,7 +402,7 @@ class RouterTwin:
         return f"<{type(self).__name__} of {self._client!r}: {count} callback(s)>"
 
     @property
-    def client(self) -> Ignisign:
+    def client(self) -> _C:
         """The sync client whose app id, environment and credentials verify events."""
         return self._client
 
