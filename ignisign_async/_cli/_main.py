@@ -92,6 +92,8 @@ def main(
     debug = bool(getattr(args, "debug", False))
     if debug:
         _debug_logging(stderr)
+    else:  # the SDK's warnings would print past the one-line error (IGNISIGN_LOG still works)
+        logging.getLogger("ignisign_async").addHandler(logging.NullHandler())
     out.json_mode = bool(getattr(args, "json", False))
     try:
         code: int = handler(Context(args, out))

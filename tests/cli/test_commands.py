@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ignisign_async import __version__
 
-from .conftest import Served, clean_environ, run_cli
+from .conftest import PDF, Served, clean_environ, run_cli
 
 
 def _json_lines(text: str) -> list[dict[str, object]]:
@@ -173,6 +173,47 @@ def test_download_on_a_terminal_draws_a_progress_bar(
     assert f"{saved.name}  [####################] 100%" in bar
     assert "B/s" in bar
     assert "ETA 0:00" in bar
+
+
+def test_send_two_files_to_two_signers(
+    served: Served, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    profile = served.client.signature_profiles.list()[0]
+    for name in ("lease.pdf", "annex.pdf"):
+        (tmp_path / name).write_bytes(PDF)
+    done = run_cli(
+        "send",
+        "lease.pdf",
+        "annex.pdf",
+        "--to",
+        "Ada Lovelace <ada@example.com>",
+        "--to",
+        "Charles Babbage <charles@example.com>",
+        "--title",
+        "Lease",
+        "--profile",
+        profile.id,
+        "--expires",
+        "7d",
+        "--json",
+        env=cli_env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    sent = json.loads(done.stdout)
+    assert (sent["status"], sent["signature_profile_id"]) == ("IN_PROGRESS", profile.id)
+    context = served.client.signature_requests.get(sent["signature_request_id"])
+    assert context.title == "Lease"
+    assert [d.file_name for d in context.documents] == ["lease.pdf", "annex.pdf"]
+    assert [d.id for d in context.documents] == sent["document_ids"]
+    assert [(s.first_name, s.last_name, s.email) for s in context.signers] == [
+        ("Ada", "Lovelace", "ada@example.com"),
+        ("Charles", "Babbage", "charles@example.com"),
+    ]
+    assert context.expiration_date_is_activated
+    assert context.expiration_date is not None
+    assert context.created_at is not None
+    assert (context.expiration_date - context.created_at).days in (6, 7)
 
 
 def test_webhooks_list_and_failed_events(

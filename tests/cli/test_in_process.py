@@ -324,3 +324,31 @@ def test_a_failed_download_leaves_no_file(served: Served, tmp_path: Path) -> Non
     assert run.err.startswith("error: ")
     assert run.err.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.usefixtures("env")
+def test_send_checks_before_anything_is_created(served: Served, tmp_path: Path) -> None:
+    pdf = tmp_path / "lease.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    before = served.client.signature_requests.list().total
+    run = ignisign("send", str(pdf), "--to", "Ada Lovelace <ada@example.com>")
+    assert run.code == 2
+    assert run.err.startswith("error: USAGE: signature_profile_id is required")
+    assert run.err.count("\n") == 1  # the SDK's warning is not printed past the error
+    assert served.client.signature_requests.list().total == before
+
+
+@pytest.mark.usefixtures("env")
+def test_send_for_people(served: Served, tmp_path: Path) -> None:
+    embedded = next(
+        p for p in served.client.signature_profiles.list() if p.integration_mode == "EMBEDDED"
+    )
+    pdf = tmp_path / "lease.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    run = ignisign(
+        "send", str(pdf), "--to", "Ada Lovelace <ada@example.com>", "--profile", embedded.id
+    )
+    assert run.code == 0, run.err
+    assert "status             IN_PROGRESS" in run.out
+    assert f"profile            {embedded.id} (EMBEDDED)" in run.out
+    assert run.err == "1 signature session tokens: see them with --json\n"
