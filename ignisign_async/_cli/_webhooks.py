@@ -120,12 +120,17 @@ async def webhooks_resend(context: Context, client: AsyncIgnisign) -> int:
 
 @api_command
 async def webhooks_resend_failed(context: Context, client: AsyncIgnisign) -> int:
-    """Ask IgniSign to deliver every failed event of the endpoint again."""
-    result = await client.webhooks.resend_failed(context.args.webhook_id)
-    if context.out.json_mode:
-        context.out.document(result)
-    else:
-        context.out.say(f"resent failed events of endpoint {context.args.webhook_id}: {result}")
+    """Ask IgniSign to deliver every failed event of the endpoint again, once each."""
+    resent = await client.webhooks.resend_failed(context.args.webhook_id)
+    out = context.out
+    if out.json_mode:
+        out.document(resent)
+        return 0
+    count = len(resent.event_ids)
+    plural = "" if count == 1 else "s"
+    out.say(f"resent {count} failed event{plural} of endpoint {resent.webhook_id}")
+    for event_id in resent.event_ids:
+        out.say(f"  {event_id}")
     return 0
 
 

@@ -240,6 +240,16 @@ def test_webhooks_resend_one_event(
     assert json.loads(done.stdout) == {"webhook_id": webhook_id, "event_id": event.id}
 
 
+def test_webhooks_resend_failed_resends_each_failed_event_once(
+    completed: tuple[str, str], served: Served, webhook_id: str, cli_env: dict[str, str]
+) -> None:
+    failed = [e.id for e in served.client.webhooks.iter_events(webhook_id, filter="FAILED")]
+    assert failed
+    done = run_cli("webhooks", "resend-failed", webhook_id, "--json", env=cli_env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"webhook_id": webhook_id, "event_ids": failed}
+
+
 def test_check_token_reads_it_from_stdin(
     completed: tuple[str, str], served: Served, cli_env: dict[str, str]
 ) -> None:

@@ -352,3 +352,10 @@ def test_send_for_people(served: Served, tmp_path: Path) -> None:
     assert "status             IN_PROGRESS" in run.out
     assert f"profile            {embedded.id} (EMBEDDED)" in run.out
     assert run.err == "1 signature session tokens: see them with --json\n"
+
+
+@pytest.mark.usefixtures("env")
+def test_resend_failed_for_people(served: Served, completed: tuple[str, str]) -> None:
+    healthy = served.client.webhooks.create(url="http://127.0.0.1:9/healthy").id
+    run = ignisign("webhooks", "resend-failed", healthy)
+    assert (run.code, run.out) == (0, f"resent 0 failed events of endpoint {healthy}\n")
