@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from .._version import __version__
 from . import _account, _local, _proofs, _requests, _send, _webhooks
-from ._context import Context, Parser, common_options
+from ._context import Context, Handler, Parser, common_options
 from ._failures import EXIT_USAGE, UsageError, describe
 from ._output import Output
 
@@ -42,12 +43,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _debug_logging(stream: TextIO) -> None:
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+@contextlib.contextmanager
+def _sdk_logging(debug: bool, stream: TextIO) -> Iterator[None]:
+    """``--debug``: the SDK's log on stderr. Otherwise its warnings are not printed past the
+    one-line error (a handler the user set up, e.g. with ``IGNISIGN_LOG``, still gets them)."""
     logger = logging.getLogger("ignisign_async")
+    handler: logging.Handler = logging.NullHandler()
+    level = logger.level
+    if debug:
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.setLevel(logging.DEBUG)
     logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _silence(stream: TextIO) -> None:
@@ -90,23 +102,25 @@ def main(
         stderr.write(usage_parser.format_help())
         return EXIT_USAGE
     debug = bool(getattr(args, "debug", False))
-    if debug:
-        _debug_logging(stderr)
-    else:  # the SDK's warnings would print past the one-line error (IGNISIGN_LOG still works)
-        logging.getLogger("ignisign_async").addHandler(logging.NullHandler())
     out.json_mode = bool(getattr(args, "json", False))
+    with _sdk_logging(debug, stderr):
+        return _run(handler, Context(args, out), debug=debug)
+
+
+def _run(handler: Handler, context: Context, *, debug: bool) -> int:
+    """The command, its failures turned into one line and an exit code."""
     try:
-        code: int = handler(Context(args, out))
+        code: int = handler(context)
     except KeyboardInterrupt:
-        stderr.write("\n")
+        context.out.stderr.write("\n")
         return 130
     except BrokenPipeError:  # `ignisign ... | head`: the reader left; say nothing more
-        _silence(stdout)
+        _silence(context.out.stdout)
         return 1
     except Exception as exc:
         if debug:
-            traceback.print_exception(type(exc), exc, exc.__traceback__, file=stderr)
+            traceback.print_exception(type(exc), exc, exc.__traceback__, file=context.out.stderr)
         status, error_code, message = describe(exc)
-        out.error(error_code, message)
+        context.out.error(error_code, message)
         return status
     return code

@@ -9,6 +9,7 @@ import argparse
 import datetime as _dt
 import io
 import json
+import logging
 import socket
 from pathlib import Path
 
@@ -359,3 +360,13 @@ def test_resend_failed_for_people(served: Served, completed: tuple[str, str]) ->
     healthy = served.client.webhooks.create(url="http://127.0.0.1:9/healthy").id
     run = ignisign("webhooks", "resend-failed", healthy)
     assert (run.code, run.out) == (0, f"resent 0 failed events of endpoint {healthy}\n")
+
+
+@pytest.mark.usefixtures("env")
+def test_debug_logging_is_undone_after_the_command() -> None:
+    logger = logging.getLogger("ignisign_async")
+    before = (logger.level, list(logger.handlers))
+    run = ignisign("--debug", "profiles", "list")
+    assert run.code == 0
+    assert " ignisign_async DEBUG " in run.err
+    assert (logger.level, list(logger.handlers)) == before
