@@ -1,11 +1,12 @@
 """``ignisign demo`` (``python -m ignisign_async demo``): the main workflow, end to end.
 
 On the emulator by default: list the signature profiles, read the inputs a signer needs, then send
-a PDF for signature in one call (``signature_requests.send``: signer, request, document, upload with a progress display,
-publish), wait for the outcome (``signature_requests.wait``) while the emulator signs, receive the
-webhook events through a router, stream the signature proof to a file, and print a summary. With
-``--live`` the same runs against the real API (``IGNISIGN_*`` variables), where signing is done by
-a person: the demo then waits up to ``--wait`` seconds for the request to complete.
+a PDF for signature in one call (``signature_requests.send``: signer, request, document, upload
+with a progress display, publish), wait for the outcome (``signature_requests.wait``) while the
+emulator signs, receive the webhook events through a router, stream the signature proof to a file,
+and print a summary. With ``--live`` the same runs against the real API (``IGNISIGN_*``
+variables), where signing is done by a person: the demo then waits up to ``--wait`` seconds for
+the request to complete.
 """
 
 from __future__ import annotations
