@@ -42,7 +42,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".", "mypy>=1.11", "uvicorn>=0.29")
+    session.install("-e", ".[redis]", "mypy>=1.11", "uvicorn>=0.29")
     session.run("mypy", "--strict", "ignisign_async")
 
 

@@ -35,12 +35,14 @@ from ._errors import (
     WebhookError,
     WebhookVerificationError,
 )
+from ._token_store import MemoryTokenStore, TokenStore
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .resources._send_types import NewDocument, NewSigner
 
 if TYPE_CHECKING:
     from ._downloads import DownloadResult, DownloadStream, ProgressCallback
+    from ._redis_store import RedisTokenStore
     from .sync import Ignisign
     from .webhooks import WebhookEvent, WebhookRouter
 
@@ -78,6 +80,9 @@ __all__ = [
     "DownloadStream",
     "DownloadResult",
     "ProgressCallback",
+    "TokenStore",
+    "MemoryTokenStore",
+    "RedisTokenStore",
 ]
 
 _LAZY = {
@@ -87,6 +92,7 @@ _LAZY = {
     "DownloadStream": "._downloads",
     "DownloadResult": "._downloads",
     "ProgressCallback": "._downloads",
+    "RedisTokenStore": "._redis_store",
 }
 
 

@@ -8,6 +8,7 @@ exceptions.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
@@ -35,9 +36,11 @@ from ._config import (
 from ._pipeline import Pipeline
 from ._retry import RetryPolicy
 from ._routes import Route
+from ._store_flight import StoreFlight
 from ._types import NOT_GIVEN, BodyFactory, NotGiven
 
 if TYPE_CHECKING:
+    from ._token_store import TokenStore
     from .models.health import HealthStatus
     from .resources.applications import Applications
     from .resources.documents import Documents
@@ -73,6 +76,9 @@ class AsyncIgnisign:
 
     ``transport`` plugs in any ``httpx.AsyncBaseTransport`` (the emulator is one);
     ``http_client`` hands over a whole ``httpx.AsyncClient`` that stays the caller's to close.
+    ``token_store`` shares one token with other processes and hosts (e.g.
+    :class:`~ignisign_async.RedisTokenStore`): it is read only when this client's token is
+    missing or due, and a store that is down never fails a call.
     """
 
     applications: Applications
@@ -96,6 +102,7 @@ class AsyncIgnisign:
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        token_store: TokenStore | None = None,
         _tokens: TokenSourceFactory | None = None,
     ) -> None:
         identity = resolve_identity(app_id, app_env, secret, base_url)
@@ -103,6 +110,9 @@ class AsyncIgnisign:
             raise ValueError("pass transport or http_client, not both")
         check_max_retries(max_retries)
         check_deadline(deadline)
+        flight = None
+        if token_store is not None:
+            flight = StoreFlight(token_store, app_id=identity.app_id, app_env=identity.app_env)
         timeout_ = coerce_timeout(timeout)
         enforces = transport_enforces(transport, own_client=http_client is None)
         if http_client is None:
@@ -129,6 +139,9 @@ class AsyncIgnisign:
         self._pipeline = Pipeline(identity, options, shared)
         # The token is always fetched with this first client's settings, whichever copy asks.
         fetch = self._pipeline.fetch_token
+        if flight is not None:  # beneath the in-process single flight: the fleet's token
+            shared.flight = flight
+            fetch = functools.partial(flight.obtain, fetch)
         shared.auth = TokenManager(fetch) if _tokens is None else _tokens(fetch)
         self._attach_resources()
 

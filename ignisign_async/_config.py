@@ -25,6 +25,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._auth import TokenSource
+    from ._store_flight import StoreFlight
 
 __all__ = [
     "APP_ENVS",
@@ -202,6 +203,7 @@ class Shared:
         "auth",
         "base_headers",
         "clock",
+        "flight",
         "http",
         "owns_http",
         "sleep",
@@ -222,6 +224,7 @@ class Shared:
         self.transport_enforces = transport_enforces
         self.state = ClientState.OPEN
         self.auth: TokenSource | None = None
+        self.flight: StoreFlight | None = None  # the token store of a fleet, if any
         self.base_headers: dict[str, str] = dict(base_headers)
         self.clock: Callable[[], float] = time.monotonic
         self.sleep: Callable[[float], Awaitable[None]] = anyio.sleep

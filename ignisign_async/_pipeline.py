@@ -243,6 +243,8 @@ class Pipeline:
             elif replays.should_replay(outcome.status_code, token):
                 assert token is not None
                 await outcome.aclose()
+                if shared.flight is not None:  # the fleet's copy first, if still this token
+                    await shared.flight.discard(token)
                 replays.replay(shared.tokens, token)
                 continue
             else:

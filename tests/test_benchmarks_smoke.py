@@ -31,7 +31,7 @@ def test_quick_run_prints_and_writes_every_row(tmp_path: Path) -> None:
     table = completed.stdout.splitlines()
     assert table[0].split()[:3] == ["#", "measure", "SDK"]
     rows = {line.split()[0] for line in table[2:] if line[:1].isdigit()}
-    assert rows == {str(n) for n in range(1, 9)}
+    assert rows == {str(n) for n in range(1, 10)}
     markdown = output.read_text(encoding="utf-8")
     assert markdown.startswith("# Benchmark results\n")
     assert "| # | measure | SDK | baseline | comparison | bar | met |" in markdown
@@ -56,11 +56,11 @@ def test_rows_can_be_selected() -> None:
 
 def test_bad_row_numbers_are_refused() -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--rows", "9"],
+        [sys.executable, "-m", "benchmarks", "--rows", "99"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert completed.returncode == 2
-    assert "rows are numbered 1 to 8" in completed.stderr
+    assert "rows are numbered 1 to" in completed.stderr

@@ -237,13 +237,14 @@ class SignatureRequestWebhookContent:
 @final
 @model
 class SignerWebhookContent:
-    """``SIGNER`` events: a signer was created or received inputs."""
+    """``SIGNER`` events: created (an embedded signer's ``auth_secret`` too), or inputs added."""
 
     app_id: str
     app_env: AppEnv
     signer_id: str
     signer_external_id: str | None = None
     inputs_added: tuple[SignerInputRef, ...] = ()
+    auth_secret: str | None = attrs.field(default=None, repr=False)
 
 
 @final

@@ -11,6 +11,7 @@ import httpx
 from .._client import AsyncIgnisign
 from .._config import DEFAULT_TIMEOUT
 from .._sync.twins import ClientTwin
+from .._token_store import TokenStore
 from .._types import NOT_GIVEN, NotGiven
 from ..models.health import HealthStatus
 from ._webhooks import SyncWebhookRouter
@@ -69,6 +70,7 @@ class Ignisign(ClientTwin):
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         super().__init__(
             lambda _tokens: AsyncIgnisign(
@@ -82,6 +84,7 @@ class Ignisign(ClientTwin):
                 transport=transport,
                 http_client=http_client,
                 default_headers=default_headers,
+                token_store=token_store,
                 _tokens=_tokens,
             ),
             transport=transport,

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from ._fake import FakeIgnisign
     from ._faults import Faults
     from ._http import FakeError
-    from ._webhooks import DeliveryAttempt, Sender, asgi_sender, http_sender
+    from ._senders import Sender, asgi_sender, http_sender
+    from ._webhooks import DeliveryAttempt
 
 __all__ = [
     "DeliveryAttempt",
@@ -40,9 +41,9 @@ _WHERE = {
     "Faults": "._faults",
     "RecordedRequest": "._app",
     "DeliveryAttempt": "._webhooks",
-    "Sender": "._webhooks",
-    "asgi_sender": "._webhooks",
-    "http_sender": "._webhooks",
+    "Sender": "._senders",
+    "asgi_sender": "._senders",
+    "http_sender": "._senders",
 }
 
 

@@ -6,8 +6,10 @@ prints the base URL and the credentials to use (``IGNISIGN_BASE_URL=...`` lines 
 ``export``), then serves until interrupted. ``--port 0`` picks a free port (the URL printed has
 it). Needs uvicorn (``pip install 'ignisign-async[server]'``). Only loopback addresses are
 served unless ``--allow-remote`` is given: the emulator has no real security. Webhook events
-are POSTed to the registered endpoint URLs unless ``--no-webhook-delivery``. The control
-endpoints under ``/_fake`` (sign, expire...) let code in any language drive it.
+are POSTed to the registered endpoint URLs by a background worker, after the API answer, unless
+``--no-webhook-delivery``; ``--no-strict-fields`` drops unknown body fields instead of refusing
+them. The control endpoints under ``/_fake`` (sign, expire, webhook retries and chaos...) let
+code in any language drive it.
 """
 
 from __future__ import annotations
@@ -65,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="record webhook events without POSTing them to the registered URLs",
     )
+    serve.add_argument(
+        "--no-strict-fields",
+        action="store_true",
+        help="drop unknown body fields instead of refusing them (400 BODY_VALIDATION_FAILED)",
+    )
     return parser
 
 
@@ -86,13 +93,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     from ._fake import FakeIgnisign
-    from ._webhooks import http_sender
+    from ._senders import http_sender
 
     fake = FakeIgnisign(
         args.app_id,
         args.app_env,
         args.secret,
         token_lifetime=args.token_lifetime,
+        strict_fields=not args.no_strict_fields,
         webhook_sender=None if args.no_webhook_delivery else http_sender(),
         raise_server_exceptions=False,
     )

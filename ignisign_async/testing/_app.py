@@ -1,10 +1,10 @@
 """The request pipeline, and the emulator as a plain ASGI application.
 
 Every request goes through :meth:`Emulator.handle`: recorded, then faults, then route, auth,
-query and body validation, the handler (with the state lock held), webhook delivery (outside
-the lock), and the answer -- JSON, an error body, or a download streamed in chunks. The same
-pipeline serves the ASGI app (``fake.app``, for uvicorn or any ASGI client) and the in-process
-httpx transport (``fake.transport``).
+query and body validation, the handler (with the state lock held), and the answer -- JSON, an
+error body, or a download streamed in chunks; the webhook deliveries it queued start once the
+answer is computed, in the background. The same pipeline serves the ASGI app (``fake.app``,
+for uvicorn or any ASGI client) and the in-process httpx transport (``fake.transport``).
 """
 
 from __future__ import annotations
@@ -104,11 +104,19 @@ class Emulator:
     # -- the pipeline -------------------------------------------------------------------------
 
     async def handle(self, request: Request) -> Response:
-        """Answer one request; raises :class:`DropConnection` when a fault drops it."""
-        if request.raw_path.startswith(_CONTROL_PREFIX):
-            response = self._dispatch(request, self.control)
-            await self.state.hub.deliver_pending()
-            return response
+        """Answer one request; raises :class:`DropConnection` when a fault drops it.
+
+        Webhook deliveries the request queued start once its answer is computed, in the
+        background (:mod:`._delivery`).
+        """
+        try:
+            if request.raw_path.startswith(_CONTROL_PREFIX):
+                return self._dispatch(request, self.control)
+            return await self._handle_api(request)
+        finally:
+            self.state.hub.queue.kick()
+
+    async def _handle_api(self, request: Request) -> Response:
         decision = self.faults.decide(request.method, request.raw_path)
         self._record(request, decision)
         if decision.fail is not None:
@@ -127,7 +135,6 @@ class Emulator:
                 await anyio.sleep(decision.delay)
             raise DropConnection("injected: the connection dropped before the request was handled")
         response = self._dispatch(request, self.routes)
-        await self.state.hub.deliver_pending()
         if decision.delay:
             await anyio.sleep(decision.delay)
         if decision.disconnect == "after":
@@ -158,10 +165,11 @@ class Emulator:
         try:
             route, params = routes.match(request.method, request.raw_path)
             app_id, app_env = self._authenticate(route, request, params)
-            query = route.query.validate_query(request.query)
+            strict = state.config.strict_fields
+            query = route.query.validate_query(request.query, strict=strict)
             body: dict[str, Any] = {}
             if route.body is not None:
-                body = route.body.validate(parse_json_body(request))
+                body = route.body.validate(parse_json_body(request), strict=strict)
             with state.lock:
                 _transitions.tick(state)
                 result = route.handler(Call(state, params, query, body, request, app_id, app_env))

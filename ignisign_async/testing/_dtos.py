@@ -1,4 +1,18 @@
-"""The request DTOs of the v3 API (reference section 7) as schemas, and the enums they use."""
+"""The request DTOs of the v3 API (reference section 7) as schemas: the one table of field rules.
+
+Each field's kind is the vendor's class-validator decorator (``@IsEmail`` -> :class:`Email`,
+``@IsUrl`` -> :class:`Url`, ``@IsDateString`` -> :class:`DateString`, ``@IsMongoId``,
+``@MaxLength``, ``@IsEnum``...); a field without a decorator takes any value of its type. Where the
+emulator is stricter or looser than the decorators, on purpose:
+
+* unknown fields are refused (``BODY_VALIDATION_FAILED``, "should not exist"), where the
+  decorators alone would accept them; ``FakeIgnisign(strict_fields=False)`` drops them instead;
+* webhook URLs may also be loopback ones (``http://localhost:8000/hook``, ``http://127.0.0.1/...``),
+  which ``@IsUrl`` refuses, so that deliveries can reach an app on the developer's machine;
+* ``documentHash`` must be a SHA-256 (hexadecimal or base64), as the docs describe it;
+* a signer's ``phoneNumber`` has no rule here (the DTO has none); a profile that needs the phone
+  (SMS) wants it in E.164 form, checked by the signers' handler.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +29,9 @@ from ._schema import (
     ListOf,
     MongoId,
     Nested,
+    Number,
     Schema,
-    Sha256Hex,
+    Sha256,
     Str,
     Url,
 )
@@ -26,7 +41,6 @@ LANGUAGES: Final = ("EN", "FR", "DE")
 PROFILE_STATUSES: Final = ("PUBLISHED", "ARCHIVED")
 DIFFUSION_MODES: Final = ("WHEN_READY", "SCHEDULED")
 DOCUMENT_REQUEST_TARGETS: Final = ("APPLICATION", "USER")
-APPLICATION_ROLES: Final = ("ADMIN", "USER", "READER")
 WEBHOOK_EVENT_FILTERS: Final = ("ALL", "SUCCESS", "FAILED")
 SIGNER_INPUTS: Final = (
     "firstName",
@@ -54,19 +68,17 @@ TOKEN_CHECK = Schema(
     required=("token", "appId", "appEnv"),
 )
 
-_ROLE_LIST = ListOf(Enum(APPLICATION_ROLES))
-ROLES = Schema(
-    "IgnisignApplication_Roles",
-    dict.fromkeys(APP_ENVS, _ROLE_LIST),
-    required=APP_ENVS,
-)
+# The Roles class has no decorators: any env may be left out, any value goes (``ROOT`` too).
+ROLES = Schema("IgnisignApplication_Roles", dict.fromkeys(APP_ENVS, AnyValue()))
 INVITE_USER = Schema(
     "IgnisignApplication_InvitedUser_CreationRequestDto",
-    {"email": Email(), "roles": Nested(ROLES)},
+    {"email": Email(), "roles": Nested(ROLES, non_empty=True)},
     required=("email", "roles"),
 )
 EDIT_INVITATION = Schema(
-    "IgnisignApplicationUser_EditRequestDto", {"roles": Nested(ROLES)}, required=("roles",)
+    "IgnisignApplicationUser_EditRequestDto",
+    {"roles": Nested(ROLES, non_empty=True)},
+    required=("roles",),
 )
 
 _SIGNER_FIELDS = {
@@ -150,7 +162,7 @@ DATA_JSON = Schema(
 )
 PRIVATE_CONTENT = Schema(
     "IgnisignDocument_ContentCreation_PrivateContentDto",
-    {"documentHash": Sha256Hex()},
+    {"documentHash": Sha256()},
     required=("documentHash",),
 )
 DOCUMENT_REQUEST = Schema(
@@ -167,7 +179,19 @@ DOCUMENT_REQUEST = Schema(
 )
 
 WEBHOOK_ENDPOINT = Schema(
-    "IgnisignWebhook_EndpointDto", {"url": Url(), "description": Str()}, required=("url",)
+    "IgnisignWebhook_EndpointDto",
+    {"url": Url(loopback=True), "description": Str()},
+    required=("url",),
+)
+
+# The emulator's own control bodies (``/_fake/webhooks/...``), not the vendor's.
+RETRIES = Schema(
+    "webhook retry policy",
+    {"attempts": Int(minimum=1), "firstDelay": Number(), "factor": Number(), "maxDelay": Number()},
+)
+CHAOS = Schema(
+    "webhook chaos",
+    {"delay": AnyValue(), "duplicate": Number(), "reorder": Bool(), "seed": Int()},
 )
 
 PAGE_QUERY = Schema("page query", {"page": Int(minimum=1)})

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from . import _transitions
 from ._app import Emulator, RecordedRequest, build_routes
 from ._artifacts import ASIC_MIME
+from ._delivery import Chaos, RetryPolicy, Sender
 from ._dtos import APP_ENVS
 from ._faults import Faults
 from ._handlers_apps import routes as _apps
@@ -23,7 +24,7 @@ from ._handlers_signers import routes as _signers
 from ._handlers_webhooks import routes as _webhooks
 from ._state import Config, PlantedContent, State
 from ._transport import FakeTransport
-from ._webhooks import DeliveryAttempt, Sender
+from ._webhooks import DeliveryAttempt
 
 if TYPE_CHECKING:
     from .._client import AsyncIgnisign
@@ -35,6 +36,8 @@ BASE_URL: Final = "https://fake.ignisign.invalid"
 """The base URL of in-process clients (``.invalid`` never resolves: nothing can leak out)."""
 
 ArtifactKind = Literal["signature-proof", "asic", "xades", "original"]
+AppAction = Literal["SETTINGS_UPDATED", "MEMBERSHIP_UPDATED", "ARCHIVED"]
+_APP_ACTIONS: Final = ("SETTINGS_UPDATED", "MEMBERSHIP_UPDATED", "ARCHIVED")
 _CONTENT_TYPES: Final = {
     "signature-proof": "application/pdf",
     "asic": ASIC_MIME,
@@ -57,9 +60,14 @@ class FakeIgnisign:
             fake.sign(request_id)                 # every signer signs: the request COMPLETES
         fake.webhook_events[-1]["action"]         # "GENERATED" (the signature proof)
 
+    Bodies are checked with the vendor's own field rules; unknown fields are refused, a
+    strictness of the emulator (``strict_fields=False`` drops them instead).
+
     ``fake.app`` is a plain ASGI app (serve it with ``python -m ignisign_async.testing serve``),
     ``fake.transport`` an in-process httpx transport. Events are delivered to registered webhook
-    URLs only when a ``webhook_sender`` is set (see :func:`http_sender`, :func:`asgi_sender`).
+    URLs only when a ``webhook_sender`` is set (see :func:`http_sender`, :func:`asgi_sender`):
+    after the API answer, in the background, with retries; ``await fake.deliver_pending()``
+    steps them, ``webhook_retries`` and ``webhook_chaos`` tune them.
     """
 
     def __init__(
@@ -71,6 +79,7 @@ class FakeIgnisign:
         token_lifetime: float = 3600.0,
         page_size: int = 20,
         require_title: bool = False,
+        strict_fields: bool = True,
         webhook_sender: Sender | None = None,
         clock: Callable[[], float] = time.time,
         max_body_size: int = 256 * 1024 * 1024,
@@ -88,6 +97,7 @@ class FakeIgnisign:
             secret=secret,
             page_size=page_size,
             require_title=require_title,
+            strict_fields=strict_fields,
         )
         self._state = State(config, clock=clock, token_lifetime=token_lifetime)
         self._state.hub.sender = webhook_sender
@@ -209,9 +219,62 @@ class FakeIgnisign:
     def webhook_sender(self, sender: Sender | None) -> None:
         self._state.hub.sender = sender
 
+    @property
+    def pending_webhook_deliveries(self) -> int:
+        """How many POSTs are queued (first attempts, retries and chaos duplicates)."""
+        return self._state.hub.queue.pending
+
     async def deliver_pending(self) -> int:
-        """Deliver the queued webhook events now (after ``sign``, ``expire``...); how many."""
-        return await self._state.hub.deliver_pending()
+        """POST now, once each, every webhook delivery queued at this moment; how many.
+
+        Deliveries otherwise go out in the background after each API answer (and as their
+        delays and retry backoffs fall due); this steps them for a test, ignoring delays. A
+        POST that fails is queued again for its retry, which the next call makes.
+        """
+        return await self._state.hub.queue.deliver_pending()
+
+    def webhook_retries(
+        self,
+        *,
+        attempts: int = 5,
+        first_delay: float = 1.0,
+        factor: float = 2.0,
+        max_delay: float = 60.0,
+    ) -> None:
+        """How failed webhook deliveries (no 2xx, or no answer) are retried.
+
+        ``attempts`` POSTs in all (``1``: never retry); the n-th retry waits
+        ``min(first_delay * factor ** (n - 1), max_delay)`` seconds on the emulator's clock.
+        The platform's own policy is undocumented; these defaults are the emulator's::
+
+            fake.webhook_retries(attempts=3, first_delay=0.1)
+        """
+        policy = RetryPolicy(
+            attempts=attempts, first_delay=first_delay, factor=factor, max_delay=max_delay
+        )
+        with self._state.lock:
+            self._state.hub.queue.retry = policy
+
+    def webhook_chaos(
+        self,
+        *,
+        delay: float | tuple[float, float] = 0.0,
+        duplicate: float = 0.0,
+        reorder: bool = False,
+        seed: int | None = None,
+    ) -> None:
+        """Disorder webhook deliveries, as a real network may; call with no argument to stop.
+
+        Each POST waits a random ``delay`` (seconds, or a ``(low, high)`` range); with
+        probability ``duplicate`` a delivery is POSTed twice (the second with a fresh token, as
+        ``resend_event`` does); ``reorder`` sends due deliveries in random order. ``seed``
+        makes the disorder repeatable::
+
+            fake.webhook_chaos(delay=(0, 2.0), duplicate=0.1, reorder=True, seed=7)
+        """
+        chaos = Chaos.build(delay=delay, duplicate=duplicate, reorder=reorder, seed=seed)
+        with self._state.lock:
+            self._state.hub.queue.chaos = chaos
 
     # -- acting like the platform and the signers ----------------------------------------------
 
@@ -239,6 +302,22 @@ class FakeIgnisign:
             sr = self._state.request(signature_request_id)
             _transitions.expire(self._state, sr)
             return sr.status
+
+    def emit_app_event(self, action: AppAction, *, user_id: str | None = None) -> None:
+        """Emit an ``APP`` event as the platform does after a change made in its console.
+
+        ``action`` is ``"SETTINGS_UPDATED"``, ``"MEMBERSHIP_UPDATED"`` or ``"ARCHIVED"``
+        (reference 8.7); the content carries ``userId`` when given::
+
+            fake.emit_app_event("SETTINGS_UPDATED", user_id="64b0c0ffee0000000000000a")
+        """
+        if action not in _APP_ACTIONS:
+            raise ValueError(f"action must be one of {', '.join(_APP_ACTIONS)}, got {action!r}")
+        if user_id is not None and not isinstance(user_id, str):
+            raise TypeError("user_id must be a string or None")
+        content = {} if user_id is None else {"userId": user_id}
+        with self._state.lock:
+            self._state.hub.emit("APP", action, content)
 
     def provide_requested_document(
         self,

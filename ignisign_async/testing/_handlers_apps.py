@@ -1,4 +1,10 @@
-"""Authentication, health, the application context and user invitations (#1-#7, #50)."""
+"""Authentication, health, the application context and user invitations (#1-#7, #50).
+
+Creating, editing or cancelling an invitation emits ``APP``/``MEMBERSHIP_UPDATED`` (content
+``{}``: an invited user has no user id yet). The reference's other ``APP`` actions,
+``SETTINGS_UPDATED`` and ``ARCHIVED``, follow console actions no v3 endpoint performs;
+``fake.emit_app_event`` emits them for tests.
+"""
 
 from __future__ import annotations
 
@@ -73,7 +79,7 @@ def _invitation_view(call: Call, invitation: Invitation) -> dict[str, Any]:
         "email": invitation.email,
         "appId": call.state.config.app_id,
         "status": invitation.status,
-        "roles": {env: list(invitation.roles.get(env, [])) for env in APP_ENVS},
+        "roles": {env: invitation.roles.get(env, []) for env in APP_ENVS},
     }
 
 
@@ -84,6 +90,11 @@ def _pending(call: Call) -> Invitation:
             "NO_PENDING_USER_INVITATION", f"The invitation is {invitation.status}, not PENDING"
         )
     return invitation
+
+
+def _membership_updated(call: Call) -> None:
+    """``APP``/``MEMBERSHIP_UPDATED``: who may join the application changed (no user id yet)."""
+    call.state.hub.emit("APP", "MEMBERSHIP_UPDATED", {})
 
 
 _INVITATIONS = "/v3/applications/{appId}/users-invitations"
@@ -102,6 +113,7 @@ def invite_user(call: Call) -> object:
         raise FakeError("USER_ALREADY_INVITED_BY_ORGANIZATION", f"{email} is already invited")
     invitation = Invitation(id=state.new_id(), email=email, roles=call.body["roles"])
     state.invitations[invitation.id] = invitation
+    _membership_updated(call)
     return _invitation_view(call, invitation)
 
 
@@ -109,6 +121,7 @@ def invite_user(call: Call) -> object:
 def edit_invitation(call: Call) -> object:
     invitation = _pending(call)
     invitation.roles = call.body["roles"]
+    _membership_updated(call)
     return _invitation_view(call, invitation)
 
 
@@ -116,6 +129,7 @@ def edit_invitation(call: Call) -> object:
 def cancel_invitation(call: Call) -> object:
     invitation = _pending(call)
     invitation.status = "CANCELED"
+    _membership_updated(call)
     return _invitation_view(call, invitation)
 
 

@@ -10,7 +10,11 @@ faulted and are not recorded in ``fake.requests``:
   as a multipart ``file`` part, like an upload;
 * ``POST /_fake/tokens/expire`` and ``POST /_fake/tokens/revoke``: ``fake.expire_tokens()``,
   ``fake.revoke_tokens()``;
-* ``GET /_fake/webhook-events``: ``fake.webhook_events``.
+* ``GET /_fake/webhook-events``: ``fake.webhook_events``;
+* ``POST /_fake/webhooks/retries``: ``fake.webhook_retries(...)``, body ``{"attempts": 3,
+  "firstDelay": 0.5, "factor": 2, "maxDelay": 60}`` (each optional);
+* ``POST /_fake/webhooks/chaos``: ``fake.webhook_chaos(...)``, body ``{"delay": [0, 2.0],
+  "duplicate": 0.1, "reorder": true, "seed": 7}`` (each optional; ``{}`` turns chaos off).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from __future__ import annotations
 import mimetypes
 
 from . import _transitions
+from ._delivery import Chaos, RetryPolicy
+from ._dtos import CHAOS, RETRIES
 from ._http import FakeError, parse_json_body
 from ._multipart import parse_multipart
 from ._routing import Call, Routes
@@ -79,3 +85,36 @@ def revoke_tokens(call: Call) -> object:
 @routes.get("/_fake/webhook-events", auth="public")
 def webhook_events(call: Call) -> object:
     return list(call.state.hub.events)
+
+
+@routes.post("/_fake/webhooks/retries", body=RETRIES, auth="public")
+def webhook_retries(call: Call) -> object:
+    body = call.body
+    try:
+        policy = RetryPolicy(
+            attempts=body.get("attempts", 5),
+            first_delay=body.get("firstDelay", 1.0),
+            factor=body.get("factor", 2.0),
+            max_delay=body.get("maxDelay", 60.0),
+        )
+    except ValueError as exc:
+        raise FakeError("BODY_VALIDATION_FAILED", str(exc)) from None
+    call.state.hub.queue.retry = policy
+    return {}
+
+
+@routes.post("/_fake/webhooks/chaos", body=CHAOS, auth="public")
+def webhook_chaos(call: Call) -> object:
+    body = call.body
+    delay = body.get("delay", 0.0)
+    try:
+        chaos = Chaos.build(
+            delay=tuple(delay) if isinstance(delay, list) else delay,
+            duplicate=body.get("duplicate", 0.0),
+            reorder=body.get("reorder", False),
+            seed=body.get("seed"),
+        )
+    except (TypeError, ValueError) as exc:
+        raise FakeError("BODY_VALIDATION_FAILED", str(exc)) from None
+    call.state.hub.queue.chaos = chaos
+    return {}

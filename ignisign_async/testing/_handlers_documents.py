@@ -207,12 +207,6 @@ def create_document_request(call: Call) -> object:
             "documentId in the body differs from the path",
             context={"errors": [{"property": "documentId", "message": "must match the path"}]},
         )
-    if body["target"] == "USER" and "email" not in body:
-        raise FakeError(
-            "BODY_VALIDATION_FAILED",
-            "email is required when target is USER",
-            context={"errors": [{"property": "email", "message": "is required for USER"}]},
-        )
     profile = state.profile(state.requests[doc.signature_request_id].profile_id)
     if not profile.wire["documentRequestActivated"]:
         raise FakeError(

@@ -3,8 +3,9 @@
 A signer is created ``CREATED`` with the inputs its profile needs (else 400
 ``SIGNER_CREATION__INPUT_FIELD_MISSING``); it becomes ``PENDING`` when a request it is in is
 launched, ``ACTIVE`` once it signed, ``BLOCKED`` when revoked. Updates may add inputs, not
-change them. Creation emits ``SIGNER``/``CREATED``; an update that adds inputs,
-``SIGNER``/``INPUTS_ADDED``.
+change them. Creation emits ``SIGNER``/``CREATED`` (with the signer's ``authSecret`` when its
+profile is embedded: the vendor's docs send the secret "by webhook mechanism and in the response");
+an update that adds inputs, ``SIGNER``/``INPUTS_ADDED``.
 """
 
 from __future__ import annotations
@@ -50,9 +51,10 @@ _PHONE: Final = Phone()
 _NON_EMPTY: Final = Str(non_empty=True)
 
 
-def _inputs(body: dict[str, Any]) -> dict[str, str]:
+def _inputs(body: dict[str, Any], profile: Profile | None) -> dict[str, str]:
+    """The signer inputs of ``body``; a profile that needs the phone wants it in E.164 form."""
     inputs: dict[str, str] = {k: body[k] for k in SIGNER_INPUTS if k in body}
-    if "phoneNumber" in inputs:
+    if "phoneNumber" in inputs and profile is not None and "phoneNumber" in profile.inputs:
         check_field(_PHONE, "phoneNumber", inputs["phoneNumber"], code=_INPUT + "VALUE_INVALID")
     for key, value in inputs.items():
         check_field(_NON_EMPTY, key, value, code=_INPUT + "VALUE_MISSING")
@@ -93,7 +95,7 @@ def _signer_content(state: State, signer: Signer) -> dict[str, Any]:
 def create_signer(call: Call) -> object:
     state, body = call.state, call.body
     profile = _profile_for_signer(state, body.get("signatureProfileId"))
-    inputs = _inputs(body)
+    inputs = _inputs(body, profile)
     _check_inputs(profile, inputs)
     signer = Signer(
         id=state.new_id(),
@@ -105,8 +107,12 @@ def create_signer(call: Call) -> object:
         auth_secret=secrets.token_urlsafe(24),
     )
     state.signers[signer.id] = signer
-    state.hub.emit("SIGNER", "CREATED", _signer_content(state, signer))
-    return _creation_answer(signer, with_secret=profile is not None and profile.embedded)
+    embedded = profile is not None and profile.embedded
+    content = _signer_content(state, signer)
+    if embedded and signer.auth_secret is not None:
+        content["authSecret"] = signer.auth_secret  # the docs: "sent to the application by Webhook"
+    state.hub.emit("SIGNER", "CREATED", content)
+    return _creation_answer(signer, with_secret=embedded)
 
 
 @routes.put(f"{E}/signers/{{signerId}}", body=SIGNER_UPDATE)
@@ -122,7 +128,8 @@ def update_signer(call: Call) -> object:
     if signer.status == "BLOCKED":
         raise FakeError("SIGNER_BAD_STATUS", f"Signer {signer.id} is revoked")
     profile = _profile_for_signer(state, body.get("signatureProfileId"))
-    inputs = _inputs(body)
+    known = profile or state.profiles.get(signer.profile_id or "")
+    inputs = _inputs(body, known)
     for key, value in inputs.items():
         if key in signer.inputs and signer.inputs[key] != value:
             raise FakeError(

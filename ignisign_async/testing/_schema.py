@@ -16,11 +16,15 @@ As with class-validator's ``@IsOptional``, ``null`` for an optional field counts
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import contextvars
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any, Final
 
-from ._dates import ISO_DATE, parse_instant
+from ._dates import is_date_string, parse_instant
+from ._formats import is_email, is_loopback_url, is_url
 from ._http import FakeError
 
 __all__ = [
@@ -34,9 +38,10 @@ __all__ = [
     "ListOf",
     "MongoId",
     "Nested",
+    "Number",
     "Phone",
     "Schema",
-    "Sha256Hex",
+    "Sha256",
     "Str",
     "Url",
     "Invalid",
@@ -44,10 +49,10 @@ __all__ = [
 ]
 
 _MONGO_ID: Final = re.compile(r"[0-9a-fA-F]{24}")
-_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _E164: Final = re.compile(r"\+[1-9]\d{6,14}")
 _SHA256_HEX: Final = re.compile(r"[0-9a-fA-F]{64}")
-_URL: Final = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
+_SHA256_BASE64: Final = re.compile(r"[A-Za-z0-9+/]{43}=")
+_STRICT: Final = contextvars.ContextVar("ignisign_fake_strict_fields", default=True)
 
 
 class Invalid(Exception):
@@ -108,18 +113,28 @@ class MongoId(_Pattern):
     message = "must be a mongodb id"
 
 
-class Email(_Pattern):
+class Email(Str):
+    """``@IsEmail()`` (see :mod:`._formats`)."""
+
     label = "an email"
-    pattern = _EMAIL
-    message = "must be an email"
+
+    def check(self, value: Any) -> Any:
+        super().check(value)
+        if not is_email(value):
+            raise Invalid("must be an email")
+        return value
 
 
-class DateString(_Pattern):
-    """An ISO 8601 date or date-time (``@IsDateString``); :meth:`instant` reads it."""
+class DateString(Str):
+    """An ISO 8601 date or date-time (``@IsDateString``, see :mod:`._dates`); :meth:`instant`."""
 
     label = "an ISO 8601 date string"
-    pattern = ISO_DATE
-    message = "must be a valid ISO 8601 date string"
+
+    def check(self, value: Any) -> Any:
+        super().check(value)
+        if not is_date_string(value):
+            raise Invalid("must be a valid ISO 8601 date string")
+        return value
 
     @staticmethod
     def instant(value: object) -> float | None:
@@ -133,21 +148,34 @@ class Phone(_Pattern):
     message = "must be in E.164 format (+33612345678)"
 
 
-class Sha256Hex(_Pattern):
-    """A SHA-256 digest in hexadecimal, returned in lower case."""
+class Sha256(Str):
+    """A SHA-256 digest, in hexadecimal or base64; returned in lower-case hexadecimal."""
 
-    label = "a SHA-256 in hexadecimal"
-    pattern = _SHA256_HEX
-    message = "must be a SHA-256 in hexadecimal (64 characters)"
+    label = "a SHA-256 digest"
 
     def check(self, value: Any) -> Any:
-        return str(super().check(value)).lower()
+        super().check(value)
+        if _SHA256_HEX.fullmatch(value):
+            return value.lower()
+        if _SHA256_BASE64.fullmatch(value):
+            return base64.b64decode(value).hex()
+        raise Invalid("must be a SHA-256 digest (64 hexadecimal characters, or 44 in base64)")
 
 
-class Url(_Pattern):
+class Url(Str):
+    """``@IsUrl()`` (see :mod:`._formats`); ``loopback=True`` also accepts local endpoints."""
+
     label = "a URL"
-    pattern = _URL
-    message = "must be a URL address"
+
+    def __init__(self, *, loopback: bool = False) -> None:
+        super().__init__()
+        self.loopback = loopback
+
+    def check(self, value: Any) -> Any:
+        super().check(value)
+        if not (is_url(value) or (self.loopback and is_loopback_url(value))):
+            raise Invalid("must be a URL address")
+        return value
 
 
 class Bool(Kind):
@@ -181,6 +209,15 @@ class Int(Kind):
         if not re.fullmatch(r"-?\d{1,9}", raw):
             raise Invalid("must be an integer number")
         return self.check(int(raw))
+
+
+class Number(Kind):
+    label = "a number"
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise Invalid("must be a number")
+        return value
 
 
 class Enum(Kind):
@@ -218,12 +255,15 @@ class Nested(Kind):
 
     label = "an object"
 
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: Schema, *, non_empty: bool = False) -> None:
         self.schema = schema
+        self.non_empty = non_empty
 
     def check(self, value: Any) -> Any:
         if not isinstance(value, Mapping):
             raise Invalid("must be an object")
+        if self.non_empty and not value:
+            raise Invalid("must be a non-empty object")
         errors = self.schema.problems(value)
         if errors:
             first = errors[0]
@@ -252,7 +292,7 @@ class Schema:
 
     def problems(self, data: Mapping[str, Any], *, query: bool = False) -> list[dict[str, str]]:
         errors: list[dict[str, str]] = []
-        if not self.allow_unknown:
+        if not self.allow_unknown and _STRICT.get():
             for key in data:
                 if key not in self.fields:
                     errors.append({"property": key, "message": "should not exist"})
@@ -275,13 +315,21 @@ class Schema:
             if value is None:
                 continue
             if kind is None:
-                out[key] = value
+                if self.allow_unknown:
+                    out[key] = value  # unknown fields are dropped when they are not refused
             else:
                 out[key] = kind.from_query(value) if query else kind.check(value)
         return out
 
-    def validate(self, data: object) -> dict[str, Any]:
-        """The checked body; :class:`FakeError` ``BODY_VALIDATION_FAILED`` when it does not fit."""
+    def validate(self, data: object, *, strict: bool = True) -> dict[str, Any]:
+        """The checked body; :class:`FakeError` ``BODY_VALIDATION_FAILED`` when it does not fit.
+
+        ``strict``: unknown fields are refused (else dropped), in nested objects too.
+        """
+        with _strictness(strict):
+            return self._validate(data)
+
+    def _validate(self, data: object) -> dict[str, Any]:
         if not isinstance(data, Mapping):
             raise FakeError(
                 "BODY_VALIDATION_FAILED",
@@ -297,12 +345,23 @@ class Schema:
             )
         return self.clean(data)
 
-    def validate_query(self, query: Mapping[str, str]) -> dict[str, Any]:
+    def validate_query(self, query: Mapping[str, str], *, strict: bool = True) -> dict[str, Any]:
         """The checked query; :class:`FakeError` ``QUERY_VALIDATION_FAILED`` otherwise."""
-        errors = self.problems(query, query=True)
-        if errors:
-            raise FakeError("QUERY_VALIDATION_FAILED", _summary(errors), context={"errors": errors})
-        return self.clean(query, query=True)
+        with _strictness(strict):
+            errors = self.problems(query, query=True)
+            if errors:
+                context = {"errors": errors}
+                raise FakeError("QUERY_VALIDATION_FAILED", _summary(errors), context=context)
+            return self.clean(query, query=True)
+
+
+@contextlib.contextmanager
+def _strictness(strict: bool) -> Iterator[None]:
+    token = _STRICT.set(strict)
+    try:
+        yield
+    finally:
+        _STRICT.reset(token)
 
 
 def check_field(kind: Kind, field: str, value: Any, *, code: str) -> Any:

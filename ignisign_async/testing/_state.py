@@ -73,6 +73,7 @@ class Config:
     org_id: str = "000000000000000000000001"
     page_size: int = 20
     require_title: bool = False
+    strict_fields: bool = True
     public_url: str = "https://fake.ignisign.invalid"
 
 
@@ -175,7 +176,7 @@ class Webhook:
 class Invitation:
     id: str
     email: str
-    roles: dict[str, list[str]]
+    roles: dict[str, Any]
     status: InvitationStatus = "PENDING"
 
 

@@ -1,46 +1,36 @@
-"""Webhook events: emission, delivery records, delivery through a pluggable sender, tokens.
+"""Webhook events: emission, delivery records and verification tokens.
 
 Every event the emulator emits (reference 9.1: ``appId, appEnv, verificationToken, topic,
 action, msgNature, content, error``) is appended to ``FakeIgnisign.webhook_events`` at once, and
-one delivery record (``IgnisignWebhookEvent``, reference 7.9) per registered endpoint is queued.
-
-Delivery design: queued deliveries are sent by the configured *sender* -- an async callable
-``sender(url, body) -> HTTP status`` -- outside the state lock, once the triggering request's
-answer is computed, and by ``await fake.deliver_pending()``. In-process, that is before the
-triggering call returns (tests see the deliveries as soon as the call is done); over a socket,
-before the answer is written. A sender may call back into the same emulator (to check the
-token, as the SDK's router does): only one drain runs at a time, so events are delivered in
-order and a nested request never re-enters delivery. With no sender (the default), events are
-only recorded and deliveries stay ``PENDING``.
+one delivery record (``IgnisignWebhookEvent``, reference 7.9) per registered endpoint is created
+``PENDING`` and queued for delivery (:mod:`._delivery`: after the API answer, in the background,
+with retries). With no sender (the default), events are only recorded and deliveries stay
+``PENDING``.
 
 Each body carries its own single-use verification token: the one in ``webhook_events`` is minted
-for tests that feed bodies to a router by hand; each delivery (and each resend) has its own.
+for tests that feed bodies to a router by hand; each POST (a retry, a resend, a duplicate) has
+its own.
 """
 
 from __future__ import annotations
 
-import collections
 import http
 import json
 import secrets
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
-import httpx
 
+from ._delivery import DeliveryQueue, Outcome, Sender
 from ._http import FakeError
 
 if TYPE_CHECKING:
     from ._state import State
 
-__all__ = ["Delivery", "DeliveryAttempt", "Sender", "WebhookHub", "asgi_sender", "http_sender"]
+__all__ = ["Delivery", "DeliveryAttempt", "DeliveryStatus", "WebhookHub"]
 
 DeliveryStatus = Literal["PENDING", "SUCCESS", "FAILED"]
 """``IGNISIGN_WEBHOOK_EVENT_STATUS``: where one delivery stands."""
-
-Sender = Callable[[str, bytes], Awaitable[int]]
-"""``await sender(url, body)`` POSTs one JSON body and returns the HTTP status it got."""
 
 _NATURES: Final = {
     "FINALIZED": "SUCCESS",
@@ -112,9 +102,8 @@ class WebhookHub:
         self.deliveries: dict[str, Delivery] = {}
         self.attempts: list[DeliveryAttempt] = []
         self.sender: Sender | None = None
-        self._outbox: collections.deque[tuple[str, str, bytes]] = collections.deque()
         self._tokens: dict[str, _Token] = {}
-        self._draining = False
+        self.queue = DeliveryQueue(self, state.lock, state.clock)
 
     # -- emission (called with the state lock held) -----------------------------------------
 
@@ -148,18 +137,21 @@ class WebhookHub:
                 event=body,
             )
             self.deliveries[delivery.id] = delivery
-            self._enqueue(delivery, webhook.url)
+            self.queue.add(delivery.id, webhook.url)
         return body
 
     def resend(self, delivery: Delivery, url: str) -> None:
-        """Queue ``delivery`` again, with a new token (the old one may have been consumed)."""
+        """Queue ``delivery`` again (``resend_event``): ``PENDING`` until the POST is made."""
         delivery.status = "PENDING"
         delivery.response = None
-        self._enqueue(delivery, url)
+        self.queue.add(delivery.id, url)
 
-    def _enqueue(self, delivery: Delivery, url: str) -> None:
-        payload = dict(delivery.event, verificationToken=self._mint())
-        self._outbox.append((delivery.id, url, json.dumps(payload).encode()))
+    def payload(self, delivery_id: str) -> bytes | None:
+        """The body of one POST of a delivery, with a fresh token; ``None`` if it is gone."""
+        delivery = self.deliveries.get(delivery_id)
+        if delivery is None:
+            return None
+        return json.dumps(dict(delivery.event, verificationToken=self._mint())).encode()
 
     def _mint(self) -> str:
         token = secrets.token_urlsafe(24)
@@ -193,51 +185,18 @@ class WebhookHub:
             answer["haveBeenConsumed"] = True
         return answer
 
-    # -- delivery (outside the lock) ----------------------------------------------------------
+    # -- outcomes (called by the delivery queue, lock held) ------------------------------------
 
-    @property
-    def pending(self) -> int:
-        return len(self._outbox)
-
-    async def deliver_pending(self) -> int:
-        """Send every queued delivery through the sender, in order; how many were sent."""
-        lock = self._state.lock
-        with lock:
-            if self._draining or self.sender is None or not self._outbox:
-                return 0
-            self._draining = True
-        sent = 0
-        try:
-            while True:
-                with lock:
-                    sender = self.sender
-                    if sender is None or not self._outbox:
-                        break
-                    delivery_id, url, payload = self._outbox.popleft()
-                status: int | None = None
-                error: str | None = None
-                try:
-                    status = int(await sender(url, payload))
-                except Exception as exc:  # a failing endpoint is a FAILED delivery, not a crash
-                    error = f"{type(exc).__name__}: {exc}"
-                with lock:
-                    self._record(delivery_id, url, payload, status, error)
-                sent += 1
-        finally:
-            with lock:
-                self._draining = False
-        return sent
-
-    def _record(
-        self, delivery_id: str, url: str, payload: bytes, status: int | None, error: str | None
-    ) -> None:
+    def record(self, delivery_id: str, url: str, payload: bytes, outcome: Outcome) -> None:
+        """Note one POST: in ``attempts``, and on its record (``SUCCESS`` on a 2xx, else FAILED)."""
+        status, error = outcome.status, outcome.error
         self.attempts.append(
             DeliveryAttempt(url=url, body=json.loads(payload), status=status, error=error)
         )
         delivery = self.deliveries.get(delivery_id)
         if delivery is None:
             return
-        delivery.status = "SUCCESS" if status is not None and 200 <= status < 300 else "FAILED"
+        delivery.status = "SUCCESS" if outcome.ok else "FAILED"
         if status is not None:
             try:
                 text = http.HTTPStatus(status).phrase
@@ -256,37 +215,3 @@ class WebhookHub:
                 context={"id": delivery_id},
             )
         return delivery
-
-
-def http_sender(*, timeout: float = 10.0) -> Sender:
-    """A sender that POSTs each body to its endpoint URL over HTTP(S) with httpx::
-
-    fake.webhook_sender = http_sender(timeout=5)
-    """
-
-    async def send(url: str, body: bytes) -> int:
-        async with httpx.AsyncClient(timeout=timeout) as client:
-            response = await client.post(
-                url, content=body, headers={"content-type": "application/json"}
-            )
-            return response.status_code
-
-    return send
-
-
-def asgi_sender(app: Callable[..., Awaitable[None]]) -> Sender:
-    """A sender that POSTs each body to an ASGI app in-process (the URL's path is kept)::
-
-    fake.webhook_sender = asgi_sender(router.asgi())
-    """
-    transport = httpx.ASGITransport(app=app)
-
-    async def send(url: str, body: bytes) -> int:
-        async with httpx.AsyncClient(transport=transport, base_url="http://webhook") as client:
-            path = httpx.URL(url).raw_path.decode("ascii")
-            response = await client.post(
-                path, content=body, headers={"content-type": "application/json"}
-            )
-            return response.status_code
-
-    return send

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import pathlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -108,6 +109,18 @@ class Raw:
     async def status(self, sr_id: str) -> str:
         context = await self.ok("GET", f"/v3/signature-requests/{sr_id}/context")
         return str(context["status"])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect this folder's ``slow`` tests (the deep property run) unless ``-m`` names them."""
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    here = pathlib.Path(__file__).parent
+    slow = [i for i in items if i.get_closest_marker("slow") and here in i.path.parents]
+    if slow:
+        chosen = set(slow)
+        items[:] = [item for item in items if item not in chosen]
+        config.hook.pytest_deselected(items=slow)
 
 
 @pytest.fixture

@@ -80,11 +80,13 @@ async def test_sender_deliveries_records_and_resend(fake: FakeIgnisign, raw: Raw
         return 500 if "failing" in url else 204
 
     fake.webhook_sender = sender
+    fake.webhook_retries(attempts=1)  # retries have their own test (test_deliveries.py)
     good = await raw.ok("POST", "{E}/webhooks", json={"url": "https://example.com/good"})
     bad = await raw.ok("POST", "{E}/webhooks", json={"url": "https://example.com/failing"})
     await raw.ok("POST", "{E}/webhooks", json={"url": "https://example.com/broken"})
     sr = await raw.draft()
-    # delivered before the triggering call returned, one body (and one token) per endpoint
+    assert await fake.deliver_pending() == 3
+    # delivered after the triggering call returned, one body (and one token) per endpoint
     assert [url for url, _ in received] == [
         "https://example.com/good",
         "https://example.com/failing",
@@ -119,6 +121,7 @@ async def test_sender_deliveries_records_and_resend(fake: FakeIgnisign, raw: Raw
     one = await raw.ok("GET", f"/v3/webhooks/{bad['_id']}/events/{event_id}")
     assert one["_id"] == event_id
     await raw.ok("POST", f"/v3/webhooks/{bad['_id']}/events/{event_id}/resend", json={})
+    assert await fake.deliver_pending() == 1
     assert received[-1][0] == "https://example.com/failing"
     assert received[-1][1]["verificationToken"] not in tokens
     await raw.error(

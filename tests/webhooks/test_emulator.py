@@ -9,6 +9,8 @@ import pytest
 from ignisign_async import WebhookVerificationError
 from ignisign_async.models._base import ApiEnum
 from ignisign_async.models.webhook_events import (
+    ApplicationEvent,
+    ApplicationWebhookContent,
     SignatureImageWebhookContent,
     SignatureProofWebhookContent,
     SignatureRequestWebhookContent,
@@ -93,3 +95,58 @@ async def test_every_event_of_a_signing_is_delivered_typed_through_the_asgi_endp
     deliveries = fake.webhook_deliveries
     assert len(deliveries) == len(emitted)
     assert {d.status for d in deliveries} == {200}
+
+
+async def test_an_embedded_signer_created_event_carries_its_secret_out_of_repr() -> None:
+    fake = FakeIgnisign()
+    async with fake.client() as client:
+        router = client.webhook_router()
+        seen: list[SignerEvent] = []
+        router.on_signer(action="CREATED")(seen.append)
+        fake.webhook_sender = asgi_sender(router.asgi())
+        await client.webhooks.create(url="https://app.example/ignisign/webhook")
+        embedded = fake.signature_profile_ids["Simple signature - embedded"]
+        created = await client.signers.create(
+            signature_profile_id=embedded, first_name="Ada", last_name="L", email="a@b.example"
+        )
+        by_side = await client.signers.create(
+            signature_profile_id=fake.default_signature_profile_id,
+            first_name="Bob",
+            last_name="M",
+            email="b@b.example",
+        )
+        await fake.deliver_pending()
+    assert created.auth_secret
+    assert [e.content.signer_id for e in seen] == [created.signer_id, by_side.signer_id]
+    assert seen[0].content.auth_secret == created.auth_secret
+    assert seen[1].content.auth_secret is None
+    assert created.auth_secret not in repr(seen[0])
+    assert created.auth_secret not in repr(seen[0].content)
+    assert fake.webhook_events[0]["content"]["authSecret"] == created.auth_secret
+    assert "authSecret" not in fake.webhook_events[1]["content"]
+
+
+async def test_app_events_membership_and_console_actions() -> None:
+    fake = FakeIgnisign()
+    async with fake.client() as client:
+        router = client.webhook_router()
+        seen: list[ApplicationEvent] = []
+        router.on_application()(seen.append)
+        fake.webhook_sender = asgi_sender(router.asgi())
+        await client.webhooks.create(url="https://app.example/ignisign/webhook")
+        invited = await client.applications.invite_user(
+            email="dev@example.com",
+            roles={"DEVELOPMENT": ["ADMIN"], "STAGING": [], "PRODUCTION": []},
+        )
+        await client.applications.cancel_invitation(invited.id)
+        fake.emit_app_event("SETTINGS_UPDATED", user_id="64b0c0ffee0000000000000a")
+        await fake.deliver_pending()
+    assert [str(e.action) for e in seen] == [
+        "MEMBERSHIP_UPDATED",
+        "MEMBERSHIP_UPDATED",
+        "SETTINGS_UPDATED",
+    ]
+    assert all(type(e.content) is ApplicationWebhookContent for e in seen)
+    assert [e.content.user_id for e in seen] == [None, None, "64b0c0ffee0000000000000a"]
+    with pytest.raises(ValueError, match="action"):
+        fake.emit_app_event("DELETED")  # type: ignore[arg-type]
