@@ -41,9 +41,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the package."""
+    """mypy --strict on the package, and on the typing checks of its public API."""
     session.install("-e", ".[redis]", "mypy>=1.11", "uvicorn>=0.29")
     session.run("mypy", "--strict", "ignisign_async")
+    session.run("mypy", "--strict", "tests/typing")
 
 
 @nox.session

@@ -35,14 +35,19 @@ from ._errors import (
     WebhookError,
     WebhookVerificationError,
 )
+from ._logs import setup_logging as _setup_logging
 from ._token_store import MemoryTokenStore, TokenStore
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .resources._send_types import NewDocument, NewSigner
 
+_setup_logging()
+
 if TYPE_CHECKING:
     from ._downloads import DownloadResult, DownloadStream, ProgressCallback
     from ._redis_store import RedisTokenStore
+    from ._response import APIResponse
+    from .models._base import Model
     from .sync import Ignisign
     from .webhooks import WebhookEvent, WebhookRouter
 
@@ -83,6 +88,8 @@ __all__ = [
     "TokenStore",
     "MemoryTokenStore",
     "RedisTokenStore",
+    "APIResponse",
+    "Model",
 ]
 
 _LAZY = {
@@ -93,6 +100,8 @@ _LAZY = {
     "DownloadResult": "._downloads",
     "ProgressCallback": "._downloads",
     "RedisTokenStore": "._redis_store",
+    "APIResponse": "._response",
+    "Model": ".models._base",
 }
 
 

@@ -26,9 +26,11 @@ __all__ = [
     "datetime_arg",
     "enum_arg",
     "mapping_arg",
+    "max_bytes_arg",
     "model_arg",
     "optional_enum_arg",
     "page_arg",
+    "progress_arg",
     "strings_arg",
     "wire_value",
 ]
@@ -44,7 +46,8 @@ def enum_arg(cls: type[_E], value: _E | str, *, name: str) -> _E:
     if isinstance(value, str) and value in cls._value2member_map_:
         return cls._value2member_map_[value]  # type: ignore[return-value]
     allowed = ", ".join(m.value for m in cls)
-    raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
+    shown = value.value if isinstance(value, ApiEnum) else value  # not a member's look-alike repr
+    raise ValueError(f"{name} must be one of {allowed}; got {shown!r}")
 
 
 def wire_value(value: Any) -> Any:
@@ -178,3 +181,17 @@ def _refuse_unknown_enums(value: object, *, name: str) -> None:
     elif attrs.has(type(value)):
         for field in attrs.fields(cast(Any, type(value))):
             _refuse_unknown_enums(getattr(value, field.name), name=name)
+
+
+def max_bytes_arg(max_bytes: object) -> None:
+    """Refuse a ``max_bytes`` that is not a positive int or ``None``."""
+    if max_bytes is None:
+        return
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
+        raise ValueError(f"max_bytes must be a positive int or None, got {max_bytes!r}")
+
+
+def progress_arg(progress: object) -> None:
+    """Refuse a ``progress`` that is neither callable nor ``None``."""
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a callable or None, got {type(progress).__name__}")

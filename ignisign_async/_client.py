@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import attrs
 import httpx
 
+from ._answers import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes
 from ._auth import TokenManager, TokenSource
 from ._config import (
     APP_ENVS,
@@ -30,17 +30,20 @@ from ._config import (
     check_deadline,
     check_max_retries,
     coerce_timeout,
+    own_http_client,
     resolve_identity,
     transport_enforces,
 )
 from ._pipeline import Pipeline
+from ._raw import RawResponses
 from ._retry import RetryPolicy
 from ._routes import Route
 from ._store_flight import StoreFlight
-from ._types import NOT_GIVEN, BodyFactory, NotGiven
+from ._types import NOT_GIVEN, AppEnvName, BodyFactory, NotGiven
 
 if TYPE_CHECKING:
     from ._token_store import TokenStore
+    from .models.enums import AppEnv
     from .models.health import HealthStatus
     from .resources.applications import Applications
     from .resources.documents import Documents
@@ -79,6 +82,8 @@ class AsyncIgnisign:
     ``token_store`` shares one token with other processes and hosts (e.g.
     :class:`~ignisign_async.RedisTokenStore`): it is read only when this client's token is
     missing or due, and a store that is down never fails a call.
+    ``max_response_bytes`` (default 64 MiB, ``None``: no cap) caps the decoded body of every
+    answer but downloads; a larger one raises :class:`~ignisign_async.APIResponseValidationError`.
     """
 
     applications: Applications
@@ -92,7 +97,7 @@ class AsyncIgnisign:
     def __init__(
         self,
         app_id: str | None = None,
-        app_env: str | None = None,
+        app_env: AppEnvName | AppEnv | None = None,
         secret: str | None = None,
         *,
         base_url: str | None = None,
@@ -103,27 +108,21 @@ class AsyncIgnisign:
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         token_store: TokenStore | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         _tokens: TokenSourceFactory | None = None,
     ) -> None:
         identity = resolve_identity(app_id, app_env, secret, base_url)
+        del secret  # the identity holds it, masked
         if transport is not None and http_client is not None:
             raise ValueError("pass transport or http_client, not both")
         check_max_retries(max_retries)
         check_deadline(deadline)
-        flight = None
-        if token_store is not None:
-            flight = StoreFlight(token_store, app_id=identity.app_id, app_env=identity.app_env)
+        check_max_response_bytes(max_response_bytes)
         timeout_ = coerce_timeout(timeout)
         enforces = transport_enforces(transport, own_client=http_client is None)
-        if http_client is None:
-            http_client = httpx.AsyncClient(
-                transport=transport, timeout=timeout_, follow_redirects=False, trust_env=True
-            )
-            owns = True
-        else:
-            owns = False
+        owns = http_client is None
         shared = Shared(
-            http_client,
+            own_http_client(transport, timeout_, identity) if http_client is None else http_client,
             owns_http=owns,
             transport_enforces=enforces,
             base_headers=base_headers(default_headers),
@@ -133,13 +132,15 @@ class AsyncIgnisign:
             retry=RetryPolicy(max_retries=max_retries),
             deadline=deadline,
             attempt_limit=attempt_limit(timeout_, transport_enforces=enforces),
+            max_response_bytes=max_response_bytes,
         )
         self._identity = identity
         self._shared = shared
         self._pipeline = Pipeline(identity, options, shared)
         # The token is always fetched with this first client's settings, whichever copy asks.
-        fetch = self._pipeline.fetch_token
-        if flight is not None:  # beneath the in-process single flight: the fleet's token
+        fetch: Callable[[], Awaitable[str]] = self._pipeline.fetch_token
+        if token_store is not None:  # beneath the in-process single flight: the fleet's token
+            flight = StoreFlight(token_store, app_id=identity.app_id, app_env=identity.app_env)
             shared.flight = flight
             fetch = functools.partial(flight.obtain, fetch)
         shared.auth = TokenManager(fetch) if _tokens is None else _tokens(fetch)
@@ -176,6 +177,11 @@ class AsyncIgnisign:
     def deadline(self) -> float | None:
         """The bound, in seconds, on a whole call with its retries, or ``None``."""
         return self._pipeline.options.deadline
+
+    @property
+    def max_response_bytes(self) -> int | None:
+        """The cap on the (decoded) body of an answer, downloads aside, or ``None``."""
+        return self._pipeline.options.max_response_bytes
 
     @property
     def state(self) -> ClientState:
@@ -217,10 +223,12 @@ class AsyncIgnisign:
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
+        max_response_bytes: int | NotGiven | None = NOT_GIVEN,
     ) -> AsyncIgnisign:
         """A copy with other settings that shares this client's pool and token::
 
         patient = client.with_options(timeout=120, max_retries=5, deadline=300)
+        roomy = client.with_options(max_response_bytes=256 << 20)
         """
         options = self._pipeline.options
         if not isinstance(timeout, NotGiven):
@@ -234,6 +242,9 @@ class AsyncIgnisign:
         if not isinstance(deadline, NotGiven):
             check_deadline(deadline)
             options = attrs.evolve(options, deadline=deadline)
+        if not isinstance(max_response_bytes, NotGiven):
+            cap = check_max_response_bytes(max_response_bytes)
+            options = attrs.evolve(options, max_response_bytes=cap)
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone._pipeline = Pipeline(self._identity, options, self._shared)
@@ -266,6 +277,12 @@ class AsyncIgnisign:
         await self.aclose()
 
     # -- top-level operations -------------------------------------------------------------
+
+    @property
+    def with_raw_response(self) -> RawResponses[AsyncIgnisign]:
+        """``health()`` returning an :class:`~ignisign_async.APIResponse`; each sub-client has
+        its own (``client.signers.with_raw_response.get(...)``)."""
+        return RawResponses(self)
 
     async def health(self) -> HealthStatus:
         """Whether the API is up (``GET /v3/healthcheck``, no authentication)::
@@ -327,9 +344,3 @@ class AsyncIgnisign:
         return await self._pipeline.request(
             route, *ids, json=json, params=params, body=body, cast=cast
         )
-
-    def _stream(
-        self, route: Route, *ids: object, params: Mapping[str, object] | None = None
-    ) -> AbstractAsyncContextManager[httpx.Response]:
-        """Send one operation and yield its response with the body not yet read."""
-        return self._pipeline.stream(route, *ids, params=params)

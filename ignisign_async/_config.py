@@ -20,7 +20,9 @@ import anyio
 import attrs
 import httpx
 
+from ._decoding import ACCEPT_ENCODING
 from ._retry import RetryPolicy
+from ._secrets import Secret
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ __all__ = [
     "check_deadline",
     "check_max_retries",
     "coerce_timeout",
+    "own_http_client",
     "resolve_identity",
     "validate_base_url",
 ]
@@ -71,7 +74,7 @@ class Identity:
 
     app_id: str
     app_env: str
-    secret: str = attrs.field(repr=False)
+    secret: Secret = attrs.field(repr=False)
     base_url: str
 
 
@@ -89,6 +92,8 @@ def resolve_identity(
     base_url = _env("IGNISIGN_BASE_URL", base_url) or DEFAULT_BASE_URL
     if not isinstance(app_id, str) or not app_id.strip():
         raise ValueError("app_id is required (argument or IGNISIGN_APP_ID)")
+    if app_id in (".", "..") or len(app_id) > 1024 or not app_id.isprintable():
+        raise ValueError(f"app_id is not an application id: {app_id[:40]!r}")
     if not isinstance(secret, str) or not secret.strip():
         raise ValueError("secret is required (argument or IGNISIGN_APP_SECRET)")
     app_env = getattr(app_env, "value", app_env)
@@ -96,21 +101,36 @@ def resolve_identity(
         raise ValueError(f"app_env must be one of {', '.join(APP_ENVS)}, got {app_env!r}")
     assert isinstance(app_env, str)
     return Identity(
-        app_id=app_id, app_env=app_env, secret=secret, base_url=validate_base_url(base_url)
+        app_id=app_id, app_env=app_env, secret=Secret(secret), base_url=validate_base_url(base_url)
     )
 
 
 def validate_base_url(base_url: str) -> str:
     """An http(s) API root without its trailing slash; plain http only for a loopback host."""
-    url = httpx.URL(base_url)
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL:
+        raise ValueError("base_url is not a valid URL") from None
+    shown = str(url.copy_with(userinfo=b"")) if url.userinfo else base_url  # no password shown
     if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        raise ValueError(f"base_url must be an http(s) URL, got {shown!r}")
+    if url.query or url.fragment or "?" in base_url or "#" in base_url:
+        raise ValueError(f"base_url cannot have a query or a fragment, got {shown!r}")
     if url.scheme == "http" and not _is_local(url.host):
         raise ValueError(
             "base_url may use plain http only for localhost or 127.0.0.1; "
             f"use https for {url.host!r}"
         )
+    if url.userinfo:
+        raise ValueError("base_url must not carry a user name or password (user:pass@host)")
     return str(url).rstrip("/")
+
+
+def is_loopback(base_url: str) -> bool:
+    """Whether ``base_url`` names this machine (then no environment proxy is used for it)."""
+    return _is_local(httpx.URL(base_url).host)
 
 
 def _is_local(host: str) -> bool:
@@ -149,15 +169,26 @@ def check_deadline(deadline: object) -> None:
 
 
 def attempt_limit(timeout: httpx.Timeout, *, transport_enforces: bool) -> float:
-    """The SDK's own bound on one attempt, where httpx enforces none (``inf``: no bound).
+    """The SDK's own bound on one attempt of an upload or of a download's head (``inf``: none).
 
     Over a socket httpx bounds every phase (connect, pool, write, each read) itself, so the SDK
     adds nothing -- an upload's total time grows with its size and must not be cut. In-process
     transports get no timeout from httpx: there the wait for the answer is bounded by the read
     timeout. A ``deadline`` bounds every call on top, whatever the transport.
     """
+    if transport_enforces:
+        return math.inf
+    return whole_attempt(timeout)
+
+
+def whole_attempt(timeout: httpx.Timeout) -> float:
+    """The bound on one whole attempt of a JSON call, answer read included (``inf``: none).
+
+    A server trickling its answer a byte at a time never trips a per-read timeout: the attempt
+    as a whole is bounded by the read timeout (or the longest phase timeout set).
+    """
     phases = [t for t in (timeout.connect, timeout.pool, timeout.read, timeout.write) if t]
-    if transport_enforces or not phases:
+    if not phases:
         return math.inf
     return timeout.read or max(phases)
 
@@ -181,13 +212,16 @@ class Options:
     retry: RetryPolicy
     deadline: float | None
     attempt_limit: float
+    max_response_bytes: int | None
+    whole_attempt: float = attrs.field(init=False)
     extensions: dict[str, Any] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "extensions", {"timeout": self.timeout.as_dict()})
+        object.__setattr__(self, "whole_attempt", whole_attempt(self.timeout))
 
     def evolve_timeout(self, timeout: httpx.Timeout, *, transport_enforces: bool) -> Options:
-        """A copy with another per-attempt timeout (and the attempt bound that follows)."""
+        """A copy with another per-attempt timeout (and the attempt bounds that follow)."""
         limit = attempt_limit(timeout, transport_enforces=transport_enforces)
         return attrs.evolve(self, timeout=timeout, attempt_limit=limit)
 
@@ -205,6 +239,7 @@ class Shared:
         "clock",
         "flight",
         "http",
+        "json_headers",
         "owns_http",
         "sleep",
         "state",
@@ -226,6 +261,7 @@ class Shared:
         self.auth: TokenSource | None = None
         self.flight: StoreFlight | None = None  # the token store of a fleet, if any
         self.base_headers: dict[str, str] = dict(base_headers)
+        self.json_headers = {**self.base_headers, "Content-Type": "application/json"}
         self.clock: Callable[[], float] = time.monotonic
         self.sleep: Callable[[float], Awaitable[None]] = anyio.sleep
 
@@ -244,7 +280,24 @@ class Shared:
 
 def base_headers(default_headers: Mapping[str, str] | None) -> dict[str, str]:
     """The headers of every request: ``Accept``, ``User-Agent`` and the caller's defaults."""
-    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    headers = {
+        "Accept": "application/json",
+        "Accept-Encoding": ACCEPT_ENCODING,
+        "User-Agent": USER_AGENT,
+    }
     if default_headers:
         headers.update(default_headers)
     return headers
+
+
+def own_http_client(
+    transport: httpx.AsyncBaseTransport | None, timeout: httpx.Timeout, identity: Identity
+) -> httpx.AsyncClient:
+    """The client's own pool: never following redirects, and no environment proxy for this
+    machine (``HTTP_PROXY`` would see the secret in clear)."""
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=not is_loopback(identity.base_url),
+    )

@@ -18,20 +18,23 @@ import functools
 import io
 import os
 import pathlib
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from typing import IO, TYPE_CHECKING, Final, TypeAlias, Union, final
 
 import anyio
 import anyio.to_thread
 import httpx
 
+from ._args import max_bytes_arg, progress_arg
+from ._decoding import Decoder, Rechunk
+from ._download_handle import OpenDownload
 from ._errors import DownloadError
 from ._files import TempFile, check_target, write_behind, write_file
 from ._headers import parse_content_disposition, parse_length
 from .models._base import model
 
 if TYPE_CHECKING:
-    from ._pipeline import Pipeline
+    from ._pipeline import Pipeline, Streamed
     from ._routes import Route
 
 __all__ = [
@@ -44,7 +47,8 @@ __all__ = [
 ]
 
 ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
-"""Called as ``progress(bytes_done, total_or_None)``: after each chunk, and once at the end."""
+"""Called as ``progress(bytes_done, total_or_None)`` after each chunk, and once more at the end
+when the total was unknown (``progress(done, done)``) or nothing arrived: the end is told once."""
 
 SaveTarget: TypeAlias = Union[str, "os.PathLike[str]", IO[bytes]]
 """Where a download goes: a path, or a binary file object open for writing."""
@@ -94,11 +98,12 @@ class DownloadStream:
         "_announced",
         "_closed",
         "_identity",
-        "_read_timeout",
+        "_max_bytes",
         "_received",
         "_request",
         "_response",
         "_started",
+        "_streamed",
         "content_length",
         "content_type",
         "file_name",
@@ -108,12 +113,12 @@ class DownloadStream:
     content_length: int | None
     file_name: str | None
 
-    def __init__(
-        self, response: httpx.Response, *, read_timeout: float | None, request: str
-    ) -> None:
+    def __init__(self, streamed: Streamed, *, request: str, max_bytes: int | None) -> None:
+        response = streamed.response
         headers = response.headers
+        self._streamed = streamed
         self._response = response
-        self._read_timeout = read_timeout
+        self._max_bytes = max_bytes
         self._request = request
         self._started = False
         self._closed = False
@@ -148,7 +153,7 @@ class DownloadStream:
         A file object is written from its current position and left open.
         """
         target = await check_target(to)
-        _check_progress(progress)
+        progress_arg(progress)
         self._claim()
         return await self._save(target, progress)
 
@@ -164,26 +169,79 @@ class DownloadStream:
         self._started = True
 
     async def _chunks(self, chunk_size: int | None) -> AsyncIterator[bytes]:
-        iterator = self._response.aiter_bytes(chunk_size)
-        assert isinstance(iterator, AsyncGenerator)
-        timeout = self._read_timeout
+        """The decoded body in ``chunk_size`` pieces (``None``: as decoded, at most 64 KiB each).
+
+        Each read is bounded by the read timeout and the call's deadline; decoding runs in
+        bounded steps, so memory stays flat whatever the encoding.
+        """
+        pieces = Rechunk(chunk_size)
+        response = self._response
+        encoding = None if response.is_stream_consumed else response.headers.get("Content-Encoding")
+        try:  # a body an in-process transport loaded already is decoded already
+            decoder = Decoder.for_header(encoding)
+        except ValueError as exc:
+            raise self._undecodable(exc) from None
+        raw = self._raw()
         try:
             while True:
-                try:
-                    if timeout is None:
-                        chunk = await iterator.__anext__()
-                    else:
-                        with anyio.fail_after(timeout):
-                            chunk = await iterator.__anext__()
-                except StopAsyncIteration:
+                data = await self._next_raw(raw)
+                if data is None:
                     break
-                except (httpx.HTTPError, TimeoutError) as exc:
-                    raise self._interrupted(exc) from exc
-                self._received += len(chunk)
+                for piece in self._decode(decoder.feed, data):
+                    for chunk in pieces.push(piece):
+                        yield chunk
+            for piece in self._decode(lambda _: decoder.flush(), b""):
+                for chunk in pieces.push(piece):
+                    yield chunk
+            for chunk in pieces.rest():
                 yield chunk
         finally:
-            await iterator.aclose()
+            await raw.aclose()
         self._check_complete()
+
+    async def _raw(self) -> AsyncGenerator[bytes, None]:
+        response = self._response
+        if response.is_stream_consumed:  # an in-process transport that loaded it already
+            if response.content:
+                yield response.content
+            return
+        async for data in response.aiter_raw():
+            yield data
+
+    async def _next_raw(self, raw: AsyncGenerator[bytes, None]) -> bytes | None:
+        bound = self._streamed.read_bound()
+        try:
+            with anyio.fail_after(bound) if bound is not None else contextlib.nullcontext():
+                return await raw.__anext__()
+        except StopAsyncIteration:
+            return None
+        except (httpx.HTTPError, TimeoutError) as exc:
+            raise self._interrupted(exc) from exc
+
+    def _decode(self, step: Callable[[bytes], Iterator[bytes]], data: bytes) -> Iterator[bytes]:
+        try:
+            for piece in step(data):
+                self._received += len(piece)
+                if self._max_bytes is not None and self._received > self._max_bytes:
+                    raise self._too_large(self._received)
+                yield piece
+        except ValueError as exc:
+            raise self._undecodable(exc) from None
+
+    def _too_large(self, size: int, what: str = "stopped after") -> DownloadError:
+        return DownloadError(
+            f"Download larger than max_bytes={self._max_bytes} ({self._request}): {what} "
+            f"{size} bytes; pass a larger max_bytes (or None) to accept it",
+            received=self._received,
+            expected=self._announced,
+        )
+
+    def _undecodable(self, exc: ValueError) -> DownloadError:
+        return DownloadError(
+            f"Download cannot be decoded ({self._request}): {exc}",
+            received=self._received,
+            expected=self._announced,
+        )
 
     async def _save(
         self, target: pathlib.Path | IO[bytes], progress: ProgressCallback | None
@@ -250,9 +308,14 @@ class DownloadStream:
                 progress(done, total)
         if pending:
             await deliver(pending)
-        if progress is not None:
-            progress(done, total if total is not None else done)
+        if progress is not None and (total is None or not done):
+            progress(done, done if total is None else total)  # else the last chunk told it
         return done
+
+    def _refuse_announced_excess(self) -> None:
+        announced, cap = self.content_length, self._max_bytes
+        if cap is not None and announced is not None and announced > cap:
+            raise self._too_large(announced, "announced")
 
     def _raw_received(self) -> int | None:
         """Bytes of the body as sent (before any content decoding), ``None`` if unknown."""
@@ -279,6 +342,8 @@ class DownloadStream:
         of = f" of {expected}" if expected is not None else ""
         timed_out = isinstance(exc, (TimeoutError, httpx.TimeoutException))
         reason = "read timed out" if timed_out else type(exc).__name__
+        if timed_out and self._streamed.deadline_passed():
+            reason = "the call's deadline was reached"
         return DownloadError(
             f"Download interrupted after {received}{of} bytes: {reason} ({self._request})",
             received=received,
@@ -287,29 +352,31 @@ class DownloadStream:
 
 
 def open_download(
-    pipeline: Pipeline, route: Route, *ids: str
+    pipeline: Pipeline, route: Route, *ids: str, max_bytes: int | None = None
 ) -> contextlib.AbstractAsyncContextManager[DownloadStream]:
     """Start a download: an async context manager yielding a :class:`DownloadStream`.
 
     Failures before the first byte are retried like any GET; the response is closed on exit,
-    also on error and on cancellation.
+    also on error and on cancellation. ``max_bytes`` caps the (decoded) body: a larger one
+    raises :class:`~ignisign_async.DownloadError`, before any byte is read when its size is
+    announced.
     """
-    return _open_download(pipeline, route, ids)
+    max_bytes_arg(max_bytes)
+    return OpenDownload(_open_download(pipeline, route, ids, max_bytes), DownloadStream)
 
 
 @contextlib.asynccontextmanager
 async def _open_download(
-    pipeline: Pipeline, route: Route, ids: tuple[str, ...]
+    pipeline: Pipeline, route: Route, ids: tuple[str, ...], max_bytes: int | None
 ) -> AsyncIterator[DownloadStream]:
-    async with pipeline.stream(route, *ids) as response:
-        request = f"{route.method} {response.request.url.path}"
-        stream = DownloadStream(response, read_timeout=pipeline.read_timeout, request=request)
+    async with pipeline.stream(route, *ids) as streamed:
+        request = f"{route.method} {streamed.response.request.url.path}"
+        stream = DownloadStream(streamed, request=request, max_bytes=max_bytes)
         try:
+            stream._refuse_announced_excess()
             yield stream
         finally:
             stream._closed = True
-            with anyio.CancelScope(shield=True):
-                await response.aclose()
 
 
 async def download(
@@ -318,19 +385,15 @@ async def download(
     *ids: str,
     to: SaveTarget,
     progress: ProgressCallback | None = None,
+    max_bytes: int | None = None,
 ) -> DownloadResult:
     """Download a body straight to ``to``, a path or a binary file object.
 
-    Same behaviour as :meth:`DownloadStream.save`; ``to`` and ``progress`` are checked before
-    any request is sent.
+    Same behaviour as :meth:`DownloadStream.save`; ``to``, ``progress`` and ``max_bytes`` are
+    checked before any request is sent.
     """
     target = await check_target(to)
-    _check_progress(progress)
-    async with open_download(pipeline, route, *ids) as stream:
+    progress_arg(progress)
+    async with open_download(pipeline, route, *ids, max_bytes=max_bytes) as stream:
         stream._claim()
         return await stream._save(target, progress)
-
-
-def _check_progress(progress: object) -> None:
-    if progress is not None and not callable(progress):
-        raise TypeError(f"progress must be a callable or None, got {type(progress).__name__}")

@@ -33,12 +33,13 @@ Messages never contain the app secret, a JWT, or request headers.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
+
+from ._request_id import request_id_of
 
 if TYPE_CHECKING:
     from .models.enums import SignatureRequestStatus
@@ -80,12 +81,15 @@ class APIError(IgnisignError):
     """The API answered with an error status.
 
     ``code`` is the IgniSign error code (``"SIGNER_NOT_FOUND"``...), ``body`` the parsed JSON error
-    body (or the raw text when it is not JSON), and ``request`` the ``"METHOD /path"`` that failed::
+    body (or the raw text when it is not JSON), ``request`` the ``"METHOD /path"`` that failed,
+    ``response_headers`` the answer's headers and ``request_id`` the id the server gave the
+    request (``None`` when it sent none), for the support ticket::
 
         try:
             await client.signers.get(signer_id)
         except NotFoundError as exc:
             print(exc.code, exc.status_code)      # SIGNER_NOT_FOUND 404
+            print(exc.request_id)                 # from X-Request-ID, Request-ID...
     """
 
     status_code: int
@@ -93,6 +97,7 @@ class APIError(IgnisignError):
     context: Mapping[str, Any] | None
     body: object
     request: str
+    response_headers: httpx.Headers
 
     def __init__(
         self,
@@ -104,6 +109,7 @@ class APIError(IgnisignError):
         body: object = None,
         request: str = "",
         retry_after: float | None = None,
+        response_headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -113,6 +119,13 @@ class APIError(IgnisignError):
         self.body = body
         self.request = request
         self.retry_after = retry_after
+        self.response_headers = httpx.Headers(response_headers)
+
+    @property
+    def request_id(self) -> str | None:
+        """The request's id on the server, from the first of :data:`REQUEST_ID_HEADERS` the
+        answer carries; ``None`` when it carries none."""
+        return request_id_of(self.response_headers)
 
     def __str__(self) -> str:
         parts = [f"{self.status_code}"]
@@ -121,6 +134,12 @@ class APIError(IgnisignError):
         head = " ".join(parts)
         where = f" ({self.request})" if self.request else ""
         return f"{head}: {self.message}{where}"
+
+    def __repr__(self) -> str:
+        fields = f"status_code={self.status_code}, code={self.code!r}, message={self.message!r}"
+        if self.request_id is not None:
+            fields += f", request_id={self.request_id!r}"
+        return f"{type(self).__name__}({fields})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
@@ -134,6 +153,7 @@ class APIError(IgnisignError):
                 self.body,
                 self.request,
                 self.retry_after,
+                list(self.response_headers.multi_items()),
             ),
         )
 
@@ -147,6 +167,7 @@ def _rebuild_api_error(
     body: object,
     request: str,
     retry_after: float | None,
+    response_headers: list[tuple[str, str]] | None = None,
 ) -> APIError:
     return cls(
         message,
@@ -156,6 +177,7 @@ def _rebuild_api_error(
         body=body,
         request=request,
         retry_after=retry_after,
+        response_headers=httpx.Headers(response_headers),
     )
 
 
@@ -243,68 +265,6 @@ class WebhookVerificationError(WebhookError):
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)
         self.code = code
-
-
-_STATUS_ERRORS: dict[int, type[APIError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-
-
-def error_class_for(status_code: int) -> type[APIError]:
-    """The :class:`APIError` subclass for an HTTP status code."""
-    if status_code >= 500:
-        return InternalServerError
-    return _STATUS_ERRORS.get(status_code, APIError)
-
-
-def api_error_from_response(
-    response: httpx.Response, content: bytes, *, request: str, retry_after: float | None = None
-) -> APIError:
-    """Build the typed error for an error response, given (up to 1 MiB of) its body.
-
-    Accepts the documented error body (``message``, ``code``, ``context``...), the ``errorCode``
-    spelling of the ``IgnisignError`` model, and bodies that are not JSON at all.
-    """
-    status = response.status_code
-    text = content.decode("utf-8", errors="replace")
-    body: object
-    try:
-        body = json.loads(text) if text.strip() else text
-    except ValueError:
-        body = text
-    code: str | None = None
-    message: str | None = None
-    context: Mapping[str, Any] | None = None
-    if isinstance(body, Mapping):
-        raw_code = body.get("code", body.get("errorCode"))
-        code = raw_code if isinstance(raw_code, str) else None
-        raw_message = body.get("message")
-        if isinstance(raw_message, str):
-            message = raw_message
-        elif raw_message is not None:
-            message = json.dumps(raw_message, default=str)[:500]
-        raw_context = body.get("context")
-        context = raw_context if isinstance(raw_context, Mapping) else None
-    if message is None:
-        reason = response.reason_phrase or "HTTP error"
-        snippet = text.strip()[:200] if isinstance(body, str) else ""
-        message = f"{reason}: {snippet}" if snippet else reason
-    cls = error_class_for(status)
-    return cls(
-        message,
-        status_code=status,
-        code=code,
-        context=context,
-        body=body,
-        request=request,
-        retry_after=retry_after,
-    )
 
 
 _JWT: Final = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")

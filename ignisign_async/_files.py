@@ -85,6 +85,8 @@ def _check_path_target(path: pathlib.Path) -> None:
     parent = path.parent
     if not parent.is_dir():
         raise ValueError(f"cannot save to {str(path)!r}: folder {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ValueError(f"cannot save to {str(path)!r}: folder {str(parent)!r} is not writable")
 
 
 @final

@@ -7,8 +7,10 @@ The rules, in one place:
   the request provably never reached the server (connect phase, pool timeout) or the server
   refused it without acting (429) -- never after a 5xx, a read timeout or a dropped connection;
 * the wait is exponential backoff with full jitter (``uniform(0, min(cap, base * 2**n))``), or the
-  server's ``Retry-After`` (seconds or HTTP date) when it gives one, up to ``max_retry_after``;
-  a longer ``Retry-After`` is not slept through: the error is raised with ``retry_after`` set.
+  server's ``Retry-After`` (seconds or HTTP date) when ``0 < value <= max_retry_after``; a
+  ``Retry-After`` of 0, negative or in the past counts for nothing (the backoff applies: an
+  instant retry is never what a failing server needs); a longer one is not slept through: the
+  error is raised with ``retry_after`` set.
 """
 
 from __future__ import annotations
@@ -114,7 +116,9 @@ class RetryPolicy:
             return None
         if retry_after is not None and retry_after > self.max_retry_after:
             return None
-        wait = retry_after if retry_after is not None else self.backoff(retries)
+        # none, 0, negative or a past date: the backoff (never an instant retry)
+        counts = retry_after is not None and retry_after > 0
+        wait = retry_after if counts and retry_after is not None else self.backoff(retries)
         return wait if _fits(wait, time_left) else None
 
     def backoff(self, retry_index: int) -> float:

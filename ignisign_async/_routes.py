@@ -12,18 +12,24 @@ no id can change which endpoint is hit.
 
 from __future__ import annotations
 
+import enum
 import functools
 import re
+from collections.abc import Mapping
 from typing import Final, final
 from urllib.parse import quote
 
 import attrs
 
-__all__ = ["Route", "encode_segment"]
+from ._types import NOT_GIVEN
+
+__all__ = ["Route", "encode_query", "encode_segment"]
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z]+)\}")
 _CONTEXT_PARAMS: Final = frozenset({"appId", "appEnv"})
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+MAX_SEGMENT: Final = 1024
+"""The longest id put in a path (ids are 24 hex characters; a URL has a length limit)."""
 
 
 def encode_segment(value: object, *, name: str) -> str:
@@ -38,6 +44,8 @@ def encode_segment(value: object, *, name: str) -> str:
         raise ValueError(f"{name} must be a non-empty string")
     if value in (".", ".."):
         raise ValueError(f"{name} cannot be {value!r}")
+    if len(value) > MAX_SEGMENT:
+        raise ValueError(f"{name} is {len(value)} characters long; at most {MAX_SEGMENT} are sent")
     return quote(value, safe="")
 
 
@@ -89,7 +97,7 @@ class Route:
             if index % 2 == 0:
                 out.append(piece)
             elif piece == "appId":
-                out.append(quote(app_id, safe=""))
+                out.append(encode_segment(app_id, name="app_id"))
             elif piece == "appEnv":
                 out.append(app_env)
             else:
@@ -100,3 +108,21 @@ class Route:
 @functools.cache
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def encode_query(params: Mapping[str, object] | None) -> dict[str, str] | None:
+    """Query parameters as strings (``true``/``false``, enum values); ``None`` and ``NOT_GIVEN``
+    left out."""
+    if not params:
+        return None
+    out: dict[str, str] = {}
+    for key, value in params.items():
+        if value is None or value is NOT_GIVEN:
+            continue
+        if isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        elif isinstance(value, enum.Enum):
+            out[key] = str(value.value)
+        else:
+            out[key] = str(value)
+    return out or None

@@ -252,7 +252,7 @@ def structure(data: object, cls: type[_T] | Any, *, request: str = "") -> _T:
         return converter.structure(data, cls)  # type: ignore[no-any-return]
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
         name = getattr(cls, "__name__", None) or repr(cls)
-        detail = redact_tokens(_explain(data, cls, exc))
+        detail = redact_tokens(explain(data, cls, exc))
         error = APIResponseValidationError(
             f"The response does not match {name}: {detail}", request=request, body=data
         )
@@ -264,7 +264,7 @@ def structure(data: object, cls: type[_T] | Any, *, request: str = "") -> _T:
         ) from exc
 
 
-def _explain(data: object, cls: Any, exc: BaseException) -> str:
+def explain(data: object, cls: Any, exc: BaseException) -> str:
     """What went wrong, and in which field (found again, slowly: failures are rare)."""
     try:
         found = locate(converter, data, cls, wire_name)

@@ -7,7 +7,15 @@ import os
 from collections.abc import AsyncIterable, Callable, Mapping
 from typing import IO, Final, Literal, TypeAlias, TypeVar, Union
 
-__all__ = ["NOT_GIVEN", "NotGiven", "FileInput", "PathLike", "JSON", "BodyFactory"]
+__all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
+    "FileInput",
+    "PathLike",
+    "JSON",
+    "BodyFactory",
+    "AppEnvName",
+]
 
 _T = TypeVar("_T")
 
@@ -32,6 +40,10 @@ class NotGiven(enum.Enum):
 
 NOT_GIVEN: Final = NotGiven.NOT_GIVEN
 """Default of optional arguments: the field is omitted from the request."""
+
+AppEnvName: TypeAlias = Literal["DEVELOPMENT", "STAGING", "PRODUCTION"]
+"""The environments ``app_env=`` accepts (or their :class:`~ignisign_async.models.AppEnv`
+members): ``app_env="PROD"`` is a type error, not only a ``ValueError``."""
 
 PathLike: TypeAlias = Union[str, "os.PathLike[str]"]
 """A filesystem path."""

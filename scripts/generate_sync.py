@@ -385,6 +385,8 @@ class Writer:
         if twin.base == "ResourceTwin" or not doc:
             doc = sync_doc(ast.get_docstring(self.source.cls(twin.async_name)) or "")
         body = self.client_extras() if twin.base == "ClientTwin" else ["    __slots__ = ()"]
+        if twin.base == "ResourceTwin":  # for the base's with_raw_response
+            body.append(f'    _attribute = "{twin.prefix.rstrip(".")}"')
         for member in members:
             body += ["", *self.member(member)]
         imports, typevars = self.imports()

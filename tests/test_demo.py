@@ -34,3 +34,20 @@ def test_demo_usage_error() -> None:
     )
     assert completed.returncode == 2
     assert "demo" in completed.stderr
+
+
+def test_demo_live_without_the_variables_says_so_in_one_line() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IGNISIGN_")}
+    completed = subprocess.run(
+        [sys.executable, "-m", "ignisign_async", "demo", "--live"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    assert completed.stderr == (
+        "error: CONFIG: no application id: set IGNISIGN_APP_ID or pass --app-id\n"
+    )

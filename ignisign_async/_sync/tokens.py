@@ -29,12 +29,14 @@ __all__ = ["SharedTokens", "ThreadSharedTokenManager"]
 
 
 class _Flight:
-    """A token fetch in progress, and the loops waiting for it to end."""
+    """A token fetch in progress, the loops waiting for it to end, and its error if it failed
+    (shared with the waiters: an auth outage costs one fetch, not one per thread)."""
 
-    __slots__ = ("waiters",)
+    __slots__ = ("error", "waiters")
 
     def __init__(self) -> None:
         self.waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self.error: Exception | None = None
 
 
 def _wake(future: asyncio.Future[None]) -> None:
@@ -103,10 +105,14 @@ class SharedTokens:
                     flight.waiters.append((loop, waiter))
             if flight is not None:
                 await waiter
+                if flight.error is not None:
+                    raise flight.error
                 continue
             try:
                 token = await fetch()
-            except BaseException:
+            except BaseException as exc:
+                if isinstance(exc, Exception):
+                    mine.error = exc
                 self._land(mine, None, number)
                 raise
             self._land(mine, token, number)

@@ -24,11 +24,13 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Generic, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, NoReturn, TypeVar, cast
 
 import httpx
 
 from .._client import ClientState
+from .._raw import RawResponses
+from .raw import SyncRawResponses
 from .runtime import ClientFactory, Pin, SyncRuntime, View, loop_free_transport
 
 if TYPE_CHECKING:
@@ -155,8 +157,23 @@ class ResourceTwin:
         self._runtime = client._runtime
         self._view = client._view
 
+    _attribute: ClassVar[str] = ""
+    """The sub-client's attribute on the async client (set by the generated class)."""
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
+
+    @property
+    def with_raw_response(self) -> SyncRawResponses:
+        """These methods, each returning an :class:`~ignisign_async.APIResponse` (status,
+        headers, request id, timing) whose ``parse()`` gives the model::
+
+            response = client.signers.with_raw_response.get(signer_id)
+            response.request_id, response.parse().status
+        """
+        target = self._client._target
+        resource = getattr(target, self._attribute) if self._attribute else target
+        return SyncRawResponses(RawResponses(resource), self._call, self._attribute)
 
     def _call(self, fn: Callable[[AsyncIgnisign], Coroutine[Any, Any, _T]]) -> _T:
         return self._runtime.call(self._view, fn)
@@ -326,6 +343,21 @@ class StreamContext(contextlib.AbstractContextManager[_S]):
         assert self._pin is not None
         assert self._manager is not None
         return self._pin.run(_exit(self._manager, exc_type, exc, tb))
+
+    def __iter__(self) -> NoReturn:
+        raise TypeError(_STREAM_HINT)
+
+    def __getattr__(self, name: str) -> NoReturn:
+        if not name.startswith("_") and hasattr(self._twin, name):
+            raise AttributeError(f"{name!r} belongs to the stream: {_STREAM_HINT}")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+_STREAM_HINT: Final = (
+    "stream_*() gives a context manager, to enter with `with`: `with"
+    " client.proofs.stream_signature_proof(document_id) as stream: stream.save(path)`;"
+    " download_*(..., to) does it in one call"
+)
 
 
 class StreamTwin:

@@ -6,7 +6,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar, final
 
-from ._base import model, wire
+from ._base import Model, model, wire
 from .enums import (
     AppEnv,
     ApplicationRole,
@@ -37,7 +37,7 @@ _ENVS = ("DEVELOPMENT", "STAGING", "PRODUCTION")
 
 @final
 @model
-class ByEnv(Generic[_T]):
+class ByEnv(Model, Generic[_T]):
     """One value per environment (the wire keys are ``DEVELOPMENT``, ``STAGING``, ``PRODUCTION``).
 
     An environment the server left out is ``None``::
@@ -61,7 +61,7 @@ class ByEnv(Generic[_T]):
 
 @final
 @model
-class ApplicationConfiguration:
+class ApplicationConfiguration(Model):
     """The ids an application is configured with."""
 
     app_id: str
@@ -70,7 +70,7 @@ class ApplicationConfiguration:
 
 @final
 @model
-class ApplicationEnvSettings:
+class ApplicationEnvSettings(Model):
     """An environment's settings: webhook endpoints, redirection URLs, default profile."""
 
     app_id: str
@@ -85,7 +85,7 @@ class ApplicationEnvSettings:
 
 @final
 @model
-class VariationColor:
+class VariationColor(Model):
     """A colour with its shades; the wire keys are ``"50"`` ... ``"900"`` and ``"A100"`` ...
 
     ``shade_500`` is the base colour.
@@ -109,7 +109,7 @@ class VariationColor:
 
 @final
 @model
-class CustomPalette:
+class CustomPalette(Model):
     """An application's two brand colours."""
 
     primary: VariationColor
@@ -118,7 +118,7 @@ class CustomPalette:
 
 @final
 @model
-class ApplicationSettings:
+class ApplicationSettings(Model):
     """Branding and support settings of an application."""
 
     app_id: str
@@ -133,7 +133,7 @@ class ApplicationSettings:
 
 @final
 @model
-class ApplicationSignatureMetadata:
+class ApplicationSignatureMetadata(Model):
     """How an application presents itself to signers (in a signature request's context)."""
 
     app_id: str
@@ -146,7 +146,7 @@ class ApplicationSignatureMetadata:
 
 
 @model
-class _ApplicationFields:
+class _ApplicationFields(Model):
     org_id: str
     app_name: str
     status: ApplicationStatus
@@ -177,7 +177,7 @@ class ApplicationContext(_ApplicationFields):
 
 @final
 @model
-class ApplicationRoles:
+class ApplicationRoles(Model):
     """The roles of a member in each environment::
 
     ApplicationRoles(development=(ApplicationRole.ADMIN,), production=(ApplicationRole.READER,))
@@ -210,7 +210,7 @@ class ApplicationRoles:
 
 @final
 @model
-class InvitedUser:
+class InvitedUser(Model):
     """A user invited to the application, and the roles they get once they accept."""
 
     id: str

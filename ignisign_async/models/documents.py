@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import final
 
-from ._base import model
+from ._base import Model, model
 from .enums import (
     AppEnv,
     DocumentRequestStatus,
@@ -27,7 +27,7 @@ __all__ = [
 
 
 @model
-class _DocumentFields:
+class _DocumentFields(Model):
     id: str
     app_id: str
     app_env: AppEnv
@@ -63,7 +63,7 @@ class Document(_DocumentFields):
 
 @final
 @model
-class DocumentRequestUser:
+class DocumentRequestUser(Model):
     """The person asked to provide a document."""
 
     email: str
@@ -73,7 +73,7 @@ class DocumentRequestUser:
 
 @final
 @model
-class DocumentRequest:
+class DocumentRequest(Model):
     """A request asking the application or a user to provide a document's content."""
 
     id: str
@@ -89,7 +89,7 @@ class DocumentRequest:
 
 @final
 @model
-class SignatureSummary:
+class SignatureSummary(Model):
     """Who signed a document, and when."""
 
     signature_id: str
@@ -113,7 +113,7 @@ class DocumentContext(_DocumentFields):
 
 @final
 @model
-class DocumentIdContainer:
+class DocumentIdContainer(Model):
     """The id of the document a call created or removed."""
 
     document_id: str
@@ -121,7 +121,7 @@ class DocumentIdContainer:
 
 @final
 @model
-class DocumentAuthenticity:
+class DocumentAuthenticity(Model):
     """Whether a file is the signed document IgniSign holds (``check_authenticity``)."""
 
     document_id: str

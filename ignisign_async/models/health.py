@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import final
 
-from ._base import model
+from ._base import Model, model
 
 __all__ = ["HealthStatus"]
 
 
 @final
 @model
-class HealthStatus:
+class HealthStatus(Model):
     """Whether the API answers as alive::
 
     status = await client.health()

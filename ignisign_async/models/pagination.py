@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import final
 
-from ._base import model
+from ._base import Model, model
 
 __all__ = ["PaginationData"]
 
 
 @final
 @model
-class PaginationData:
+class PaginationData(Model):
     """Where a page sits: ``total`` items in all, this is page ``page`` (from 1).
 
     ``nb_events_per_page`` is the server's page size (its name is the API's, for every listing).

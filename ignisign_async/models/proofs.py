@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import final
 
-from ._base import model
+from ._base import Model, model
 from .enums import AppEnv, SignatureMode, SignatureStatus
 
 __all__ = ["Signature", "SignatureImage", "SignatureImages"]
@@ -12,7 +12,7 @@ __all__ = ["Signature", "SignatureImage", "SignatureImages"]
 
 @final
 @model
-class Signature:
+class Signature(Model):
     """One signer's signature of one document::
 
     for signature in await client.proofs.list_signatures(document_id):
@@ -44,7 +44,7 @@ class Signature:
 
 @final
 @model
-class SignatureImage:
+class SignatureImage(Model):
     """A signer's signature image, base64-encoded."""
 
     signer_id: str
@@ -53,7 +53,7 @@ class SignatureImage:
 
 @final
 @model
-class SignatureImages:
+class SignatureImages(Model):
     """The signature images of a document, one per signer."""
 
     document_id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import final
 
-from ._base import model
+from ._base import Model, model
 from .enums import (
     AppEnv,
     AuthFullMechanismRef,
@@ -22,7 +22,7 @@ __all__ = ["SignatureProfile"]
 
 @final
 @model
-class SignatureProfile:
+class SignatureProfile(Model):
     """A signature profile: how signers of the requests made with it sign.
 
     ``extended_auth_session_enabled`` also reads the seed's older ``authSessionEnabled`` name::

@@ -7,7 +7,7 @@ from typing import final
 
 import attrs
 
-from ._base import model
+from ._base import Model, model
 from .applications import ApplicationSignatureMetadata
 from .enums import (
     AppEnv,
@@ -39,7 +39,7 @@ __all__ = [
 
 @final
 @model
-class Statement:
+class Statement(Model):
     """A text (Markdown) the signers must accept, for the whole request or one document::
 
     await client.signature_requests.update(
@@ -61,7 +61,7 @@ class Statement:
 
 
 @model
-class _SignatureRequestFields:
+class _SignatureRequestFields(Model):
     id: str
     app_id: str
     app_env: AppEnv
@@ -123,7 +123,7 @@ class SignatureRequestContext(_SignatureRequestFields):
 
 @final
 @model
-class SignatureRequestIdContainer:
+class SignatureRequestIdContainer(Model):
     """The id of the signature request a call created or closed."""
 
     signature_request_id: str
@@ -131,7 +131,7 @@ class SignatureRequestIdContainer:
 
 @final
 @model
-class EmbeddedSigner:
+class EmbeddedSigner(Model):
     """A signer of a published embedded request; ``token`` opens their signature session in
     Ignisign JS. The token is a credential and is left out of ``repr``."""
 
@@ -142,7 +142,7 @@ class EmbeddedSigner:
 
 @final
 @model
-class SignatureRequestPublished:
+class SignatureRequestPublished(Model):
     """The answer to publishing a request.
 
     ``signers`` holds the session tokens for embedded profiles; it is empty for by-side profiles
@@ -155,7 +155,7 @@ class SignatureRequestPublished:
 
 @final
 @model
-class SignatureRequestPage:
+class SignatureRequestPage(Model):
     """One page of the environment's signature requests; ``items`` are the requests."""
 
     signature_requests: tuple[SignatureRequest, ...]
@@ -179,7 +179,7 @@ class SignatureRequestPage:
 
 @final
 @model
-class SignatureRequestStatusEntry:
+class SignatureRequestStatusEntry(Model):
     """The status of one signature request."""
 
     signature_request_id: str
@@ -188,7 +188,7 @@ class SignatureRequestStatusEntry:
 
 @final
 @model
-class SignatureRequestStatuses:
+class SignatureRequestStatuses(Model):
     """The statuses of several signature requests (``items`` are the entries)::
 
     result = await client.signature_requests.statuses([id1, id2])
@@ -205,7 +205,7 @@ class SignatureRequestStatuses:
 
 @final
 @model
-class SentSignatureRequest:
+class SentSignatureRequest(Model):
     """A published signature request, as :meth:`send
     <ignisign_async.resources.signature_requests.SignatureRequests.send>` returns it::
 
@@ -238,7 +238,7 @@ class SentSignatureRequest:
 
 @final
 @model
-class CreatedResources:
+class CreatedResources(Model):
     """What a failed ``send`` had created, attached to the error it raised as ``exc.created``::
 
         try:

@@ -7,7 +7,7 @@ from typing import Any, final
 
 import attrs
 
-from ._base import model
+from ._base import Model, model
 from .enums import (
     IdProofingMethodRef,
     SignerClaimRef,
@@ -33,7 +33,7 @@ __all__ = [
 
 @final
 @model
-class SignerCreated:
+class SignerCreated(Model):
     """The answer to creating or updating a signer.
 
     ``auth_secret`` is the signer's secret for embedded integrations that delegate authentication;
@@ -49,7 +49,7 @@ class SignerCreated:
 
 
 @model
-class _SignerFields:
+class _SignerFields(Model):
     signer_id: str
     external_id: str | None = None
     first_name: str | None = None
@@ -72,7 +72,7 @@ class SignerSummary(_SignerFields):
 
 @final
 @model
-class SignerClaim:
+class SignerClaim(Model):
     """A claim of a signer and how far it is established."""
 
     claim_ref: SignerClaimRef
@@ -90,7 +90,7 @@ class SignerContext(_SignerFields):
 
 @final
 @model
-class SignerSearchResult:
+class SignerSearchResult(Model):
     """Signers matching a search, or one page of every signer (``items`` are the signers)::
 
     page = await client.signers.list(page=2)
@@ -108,7 +108,7 @@ class SignerSearchResult:
 
 @final
 @model
-class SignerInputsConstraints:
+class SignerInputsConstraints(Model):
     """The inputs a signature profile needs to create a signer.
 
     The vendor documentation shows an array instead of ``{"inputsNeeded": [...]}``: an array of
@@ -133,7 +133,7 @@ class SignerInputsConstraints:
 
 @final
 @model
-class SignerProfileStatus:
+class SignerProfileStatus(Model):
     """Whether a signer can sign with a signature profile, and what it still lacks."""
 
     signer_is_setup: bool
@@ -143,7 +143,7 @@ class SignerProfileStatus:
 
 @final
 @model
-class SignerIdContainer:
+class SignerIdContainer(Model):
     """The id of the signer a call acted on (revocation)."""
 
     signer_id: str
@@ -151,7 +151,7 @@ class SignerIdContainer:
 
 @final
 @model
-class SignerAuthSecret:
+class SignerAuthSecret(Model):
     """A signer's new authentication secret (a credential: left out of ``repr``)."""
 
     auth_secret: str = attrs.field(repr=False)

@@ -6,11 +6,11 @@ Reference sections 8.7 (enums), 9.1 (callback body) and 9.2 (content of each top
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeAlias, final
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, cast, final
 
 import attrs
 
-from ._base import ApiEnum, model
+from ._base import ApiEnum, Model, model
 from .enums import AppEnv, DocumentType, SignatureRequestStatus, SignerInputRef
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ class WebhookEventStatus(ApiEnum):
 
 @final
 @model
-class SignatureWebhookContent:
+class SignatureWebhookContent(Model):
     """``SIGNATURE`` events: a signer signed (``FINALIZED``) or failed to sign one document."""
 
     app_id: str
@@ -211,7 +211,7 @@ class SignatureWebhookContent:
 
 @final
 @model
-class WebhookSignatureRequestSigner:
+class WebhookSignatureRequestSigner(Model):
     """A signer of a launched request; ``token`` opens an embedded signature session.
 
     The token is a credential: it is left out of ``repr``.
@@ -224,7 +224,7 @@ class WebhookSignatureRequestSigner:
 
 @final
 @model
-class SignatureRequestWebhookContent:
+class SignatureRequestWebhookContent(Model):
     """``SIGNATURE_REQUEST`` events: the request's new status, and its signers once launched."""
 
     signature_request_id: str
@@ -236,7 +236,7 @@ class SignatureRequestWebhookContent:
 
 @final
 @model
-class SignerWebhookContent:
+class SignerWebhookContent(Model):
     """``SIGNER`` events: created (an embedded signer's ``auth_secret`` too), or inputs added."""
 
     app_id: str
@@ -249,7 +249,7 @@ class SignerWebhookContent:
 
 @final
 @model
-class DocumentRequestWebhookContent:
+class DocumentRequestWebhookContent(Model):
     """``DOCUMENT_REQUEST`` events: a requested document was provided."""
 
     signature_request_id: str
@@ -262,7 +262,7 @@ class DocumentRequestWebhookContent:
 
 @final
 @model
-class SignatureProfileWebhookContent:
+class SignatureProfileWebhookContent(Model):
     """``SIGNATURE_PROFILE`` events: a profile was created or archived."""
 
     signature_profile_id: str
@@ -270,7 +270,7 @@ class SignatureProfileWebhookContent:
 
 @final
 @model
-class SignatureSessionWebhookContent:
+class SignatureSessionWebhookContent(Model):
     """``SIGNATURE_SESSION`` events: a signer opened a signature session."""
 
     signer_id: str
@@ -281,7 +281,7 @@ class SignatureSessionWebhookContent:
 
 @final
 @model
-class SignatureProofWebhookContent:
+class SignatureProofWebhookContent(Model):
     """``SIGNATURE_PROOF`` events: a document's (advanced) signature proof is ready.
 
     ``signature_proof_token`` is a credential: it is left out of ``repr``.
@@ -299,7 +299,7 @@ class SignatureProofWebhookContent:
 
 @final
 @model
-class SignatureImageWebhookContent:
+class SignatureImageWebhookContent(Model):
     """``SIGNATURE_SIGNER_IMAGE`` events: a signer's signature image was generated."""
 
     app_id: str
@@ -314,7 +314,7 @@ class SignatureImageWebhookContent:
 
 @final
 @model
-class ApplicationWebhookContent:
+class ApplicationWebhookContent(Model):
     """``APP`` events: the application's settings or members changed, or it was archived."""
 
     user_id: str | None = None
@@ -322,7 +322,7 @@ class ApplicationWebhookContent:
 
 @final
 @model
-class IgnisignErrorInfo:
+class IgnisignErrorInfo(Model):
     """The ``error`` of a webhook event (the ``IgnisignError`` model).
 
     Webhook bodies write ``errorCode``; HTTP error bodies write ``code``: both are read into
@@ -362,9 +362,12 @@ else:  # TypeVar defaults (PEP 696) only matter to type checkers
     ActionT = TypeVar("ActionT", bound=str, covariant=True)
 
 
+_E = TypeVar("_E", bound="WebhookEvent[Any, Any]")
+
+
 @final
 @model
-class WebhookEvent(Generic[ContentT, ActionT]):
+class WebhookEvent(Model, Generic[ContentT, ActionT]):
     """A webhook event IgniSign sent, verified and parsed.
 
     ``content`` is the model of the event's topic (a mapping for topics without one), ``action`` a
@@ -386,6 +389,20 @@ class WebhookEvent(Generic[ContentT, ActionT]):
     msg_nature: WebhookMessageNature
     content: ContentT
     error: IgnisignErrorInfo | None = None
+
+    @classmethod
+    def from_dict(cls: type[_E], data: Mapping[str, Any], *, wire: bool = True) -> _E:
+        """The event from a webhook body (already parsed; the token is not needed) or, with
+        ``wire=False``, from ``to_dict()``; its topic chooses the content's model.
+
+        Data that does not fit raises ``ValueError`` naming the field.
+        """
+        from ..webhooks._parse import structure_event, wire_keys
+
+        if not isinstance(data, Mapping):
+            raise TypeError(f"WebhookEvent.from_dict() takes a mapping, not {type(data).__name__}")
+        event: Any = structure_event(data if wire else wire_keys(data))
+        return cast(_E, event)
 
 
 SignatureEvent = WebhookEvent[SignatureWebhookContent, WebhookSignatureAction]

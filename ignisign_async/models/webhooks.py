@@ -10,7 +10,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import Any, final
 
-from ._base import model
+from ._base import Model, model
 from .enums import AppEnv
 from .pagination import PaginationData
 from .webhook_events import (
@@ -33,7 +33,7 @@ __all__ = [
 
 @final
 @model
-class WebhookEndpoint:
+class WebhookEndpoint(Model):
     """A URL IgniSign POSTs the application's events to::
 
     endpoint = await client.webhooks.create(url="https://example.com/ignisign")
@@ -49,7 +49,7 @@ class WebhookEndpoint:
 
 @final
 @model
-class _WebhookEndpointsAnswer:
+class _WebhookEndpointsAnswer(Model):
     """What adding, updating or removing an endpoint answers: one endpoint (the vendor
     documentation) or the environment's endpoints (the Node SDK's type). Both become a list."""
 
@@ -68,7 +68,7 @@ class _WebhookEndpointsAnswer:
 
 @final
 @model
-class RemovedWebhook:
+class RemovedWebhook(Model):
     """The answer to removing an endpoint.
 
     ``endpoint`` is the removed endpoint when the server sends it back, ``None`` when it answers
@@ -81,7 +81,7 @@ class RemovedWebhook:
 
 @final
 @model
-class WebhookDeliveryResponse:
+class WebhookDeliveryResponse(Model):
     """How the application's endpoint answered one delivery."""
 
     status: int | None = None
@@ -90,7 +90,7 @@ class WebhookDeliveryResponse:
 
 @final
 @model
-class WebhookEventRecord:
+class WebhookEventRecord(Model):
     """One delivery of an event to one endpoint, as IgniSign recorded it.
 
     ``action`` is the topic's action (``"LAUNCHED"``...), a plain string because its enum depends
@@ -117,7 +117,7 @@ class WebhookEventRecord:
 
 @final
 @model
-class WebhookEventPage:
+class WebhookEventPage(Model):
     """One page of an endpoint's delivery records; ``items`` are the records."""
 
     events: tuple[WebhookEventRecord, ...]
@@ -141,7 +141,7 @@ class WebhookEventPage:
 
 @final
 @model
-class ResentWebhookEvent:
+class ResentWebhookEvent(Model):
     """Acknowledges ``client.webhooks.resend_event``: the server accepted to deliver the event
     again. Its answer carries nothing more, so this holds the ids the call was made with."""
 
@@ -151,7 +151,7 @@ class ResentWebhookEvent:
 
 @final
 @model
-class TokenCheckResult:
+class TokenCheckResult(Model):
     """The verdict on a webhook event's verification token (the check consumes the token).
 
     ``is_valid`` is the answer; the other flags say why a token was refused::

@@ -22,6 +22,7 @@ from .._downloads import (
     download,
     open_download,
 )
+from .._raw import RawResponses
 from .._serde import camel
 from .._types import NOT_GIVEN, BodyFactory
 
@@ -34,6 +35,7 @@ __all__ = ["Resource", "body", "paginate", "MAX_PAGES"]
 
 _T_co = TypeVar("_T_co", covariant=True)
 _T = TypeVar("_T")
+_S = TypeVar("_S", bound="Resource")
 
 logger = logging.getLogger("ignisign_async")
 
@@ -52,6 +54,16 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
+
+    @property
+    def with_raw_response(self: _S) -> RawResponses[_S]:
+        """These methods, each returning an :class:`~ignisign_async.APIResponse` (status,
+        headers, request id, timing) whose ``parse()`` gives the model::
+
+            response = await client.signers.with_raw_response.get(signer_id)
+            response.request_id, response.parse().status
+        """
+        return RawResponses(self)
 
     @overload
     async def _request(
@@ -90,21 +102,41 @@ class Resource:
         )
 
     def _open_download(
-        self, route: Route, *ids: str
+        self, route: Route, *ids: str, max_bytes: int | None
     ) -> AbstractAsyncContextManager[DownloadStream]:
         """A download of ``route``'s body, as a stream (see :func:`open_download`)."""
-        return open_download(self._pipeline, route, *ids)
+        return open_download(self._pipeline, route, *ids, max_bytes=max_bytes)
 
     async def _download(
-        self, route: Route, *ids: str, to: SaveTarget, progress: ProgressCallback | None
+        self,
+        route: Route,
+        *ids: str,
+        to: SaveTarget,
+        progress: ProgressCallback | None,
+        max_bytes: int | None,
     ) -> DownloadResult:
         """``route``'s body saved to ``to`` (see :func:`download`)."""
-        return await download(self._pipeline, route, *ids, to=to, progress=progress)
+        return await download(
+            self._pipeline, route, *ids, to=to, progress=progress, max_bytes=max_bytes
+        )
 
 
 def body(**fields: Any) -> dict[str, Any]:
-    """A JSON body from keyword arguments: camelCase keys, arguments left ``NOT_GIVEN`` omitted."""
-    return {camel(k): wire_value(v) for k, v in fields.items() if v is not NOT_GIVEN}
+    """A JSON body from keyword arguments: camelCase keys, arguments left ``NOT_GIVEN`` omitted.
+
+    Every body field is text, a flag, an enum, a date, a list or a model: a mapping, a number or
+    bytes (``first_name={"$ne": None}``, ``12``) is refused with ``TypeError`` before any request.
+    """
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        if value is NOT_GIVEN:
+            continue
+        if isinstance(value, (Mapping, bytes, bytearray, int, float)) and not isinstance(
+            value, bool
+        ):
+            raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+        out[camel(name)] = wire_value(value)
+    return out
 
 
 class Page(Protocol[_T_co]):

@@ -48,12 +48,12 @@ class Applications(Resource):
 
     async def invite_user(self, *, email: str, roles: RolesInput) -> InvitedUser:
         """Invite someone by e-mail, with roles per environment (environments left out: none)."""
-        payload = body(email=email, roles=_roles(roles))
+        payload = {**body(email=email), "roles": _roles(roles)}  # roles: a checked mapping
         return await self._request(INVITE_USER, json=payload, cast=InvitedUser)
 
     async def edit_invitation(self, user_invitation_id: str, *, roles: RolesInput) -> InvitedUser:
         """Replace the roles of a pending invitation."""
-        payload = body(roles=_roles(roles))
+        payload = {"roles": _roles(roles)}
         return await self._request(
             EDIT_INVITATION, user_invitation_id, json=payload, cast=InvitedUser
         )

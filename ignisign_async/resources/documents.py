@@ -158,20 +158,29 @@ class Documents(Resource):
             CHECK_AUTHENTICITY, document_id, body=upload, cast=DocumentAuthenticity
         )
 
-    def stream_original(self, document_id: str) -> AbstractAsyncContextManager[DownloadStream]:
+    def stream_original(
+        self, document_id: str, *, max_bytes: int | None = None
+    ) -> AbstractAsyncContextManager[DownloadStream]:
         """The document's original file, as a stream::
 
         async with client.documents.stream_original(document_id) as stream:
             async for chunk in stream.iter_bytes():
                 ...
         """
-        return self._open_download(DOWNLOAD_ORIGINAL, document_id)
+        return self._open_download(DOWNLOAD_ORIGINAL, document_id, max_bytes=max_bytes)
 
     async def download_original(
-        self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None
+        self,
+        document_id: str,
+        to: SaveTarget,
+        *,
+        progress: ProgressCallback | None = None,
+        max_bytes: int | None = None,
     ) -> DownloadResult:
         """Save the document's original file to ``to`` (a path or a binary file object)."""
-        return await self._download(DOWNLOAD_ORIGINAL, document_id, to=to, progress=progress)
+        return await self._download(
+            DOWNLOAD_ORIGINAL, document_id, to=to, progress=progress, max_bytes=max_bytes
+        )
 
     async def hash_file(self, file: FileInput) -> str:
         """The SHA-256 (lower-case hex) of a path, bytes or binary file object; see

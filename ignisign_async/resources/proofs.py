@@ -65,22 +65,29 @@ class Proofs(Resource):
         )
 
     def stream_signature_proof(
-        self, document_id: str
+        self, document_id: str, *, max_bytes: int | None = None
     ) -> AbstractAsyncContextManager[DownloadStream]:
         """The signature proof (PDF) of a document, as a stream."""
-        return self._open_download(SIGNATURE_PROOF, document_id)
+        return self._open_download(SIGNATURE_PROOF, document_id, max_bytes=max_bytes)
 
     async def download_signature_proof(
-        self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None
+        self,
+        document_id: str,
+        to: SaveTarget,
+        *,
+        progress: ProgressCallback | None = None,
+        max_bytes: int | None = None,
     ) -> DownloadResult:
         """Save the signature proof (PDF) of a document to ``to``."""
-        return await self._download(SIGNATURE_PROOF, document_id, to=to, progress=progress)
+        return await self._download(
+            SIGNATURE_PROOF, document_id, to=to, progress=progress, max_bytes=max_bytes
+        )
 
     def stream_xades(
-        self, document_id: str, signature_id: str
+        self, document_id: str, signature_id: str, *, max_bytes: int | None = None
     ) -> AbstractAsyncContextManager[DownloadStream]:
         """The XAdES (XML) of one signature, as a stream."""
-        return self._open_download(XADES, document_id, signature_id)
+        return self._open_download(XADES, document_id, signature_id, max_bytes=max_bytes)
 
     async def download_xades(
         self,
@@ -89,16 +96,28 @@ class Proofs(Resource):
         to: SaveTarget,
         *,
         progress: ProgressCallback | None = None,
+        max_bytes: int | None = None,
     ) -> DownloadResult:
         """Save the XAdES (XML) of one signature to ``to``."""
-        return await self._download(XADES, document_id, signature_id, to=to, progress=progress)
+        return await self._download(
+            XADES, document_id, signature_id, to=to, progress=progress, max_bytes=max_bytes
+        )
 
-    def stream_asic(self, document_id: str) -> AbstractAsyncContextManager[DownloadStream]:
+    def stream_asic(
+        self, document_id: str, *, max_bytes: int | None = None
+    ) -> AbstractAsyncContextManager[DownloadStream]:
         """The ASiC-E container (a ZIP: the document and its XAdES) of a document, as a stream."""
-        return self._open_download(ASIC, document_id)
+        return self._open_download(ASIC, document_id, max_bytes=max_bytes)
 
     async def download_asic(
-        self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None
+        self,
+        document_id: str,
+        to: SaveTarget,
+        *,
+        progress: ProgressCallback | None = None,
+        max_bytes: int | None = None,
     ) -> DownloadResult:
         """Save the ASiC-E container of a document to ``to``."""
-        return await self._download(ASIC, document_id, to=to, progress=progress)
+        return await self._download(
+            ASIC, document_id, to=to, progress=progress, max_bytes=max_bytes
+        )

@@ -119,7 +119,9 @@ class Webhooks(Resource):
 
         ``client.webhook_router()`` does this for every event it consumes.
         """
-        if not isinstance(token, str) or not token:
+        if not isinstance(token, str):
+            raise TypeError(f"token must be a str, got {type(token).__name__}")
+        if not token:
             raise ValueError("token must be a non-empty string")
         client = self._client
         payload = {"token": token, "appId": client.app_id, "appEnv": client.app_env}

@@ -8,11 +8,13 @@ from collections.abc import Mapping
 
 import httpx
 
+from .._answers import DEFAULT_MAX_RESPONSE_BYTES
 from .._client import AsyncIgnisign
 from .._config import DEFAULT_TIMEOUT
 from .._sync.twins import ClientTwin
 from .._token_store import TokenStore
-from .._types import NOT_GIVEN, NotGiven
+from .._types import NOT_GIVEN, AppEnvName, NotGiven
+from ..models.enums import AppEnv
 from ..models.health import HealthStatus
 from ._webhooks import SyncWebhookRouter
 from .applications import Applications
@@ -60,7 +62,7 @@ class Ignisign(ClientTwin):
     def __init__(
         self,
         app_id: str | None = None,
-        app_env: str | None = None,
+        app_env: AppEnvName | AppEnv | None = None,
         secret: str | None = None,
         *,
         base_url: str | None = None,
@@ -71,6 +73,7 @@ class Ignisign(ClientTwin):
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         token_store: TokenStore | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             lambda _tokens: AsyncIgnisign(
@@ -85,6 +88,7 @@ class Ignisign(ClientTwin):
                 http_client=http_client,
                 default_headers=default_headers,
                 token_store=token_store,
+                max_response_bytes=max_response_bytes,
                 _tokens=_tokens,
             ),
             transport=transport,
@@ -130,19 +134,31 @@ class Ignisign(ClientTwin):
         """The bound, in seconds, on a whole call with its retries, or ``None``."""
         return self._target.deadline
 
+    @property
+    def max_response_bytes(self) -> int | None:
+        """The cap on the (decoded) body of an answer, downloads aside, or ``None``."""
+        return self._target.max_response_bytes
+
     def with_options(
         self,
         *,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
+        max_response_bytes: int | NotGiven | None = NOT_GIVEN,
     ) -> Ignisign:
         """A copy with other settings that shares this client's pool and token::
 
         patient = client.with_options(timeout=120, max_retries=5, deadline=300)
+        roomy = client.with_options(max_response_bytes=256 << 20)
         """
         return self._derive(
-            lambda c: c.with_options(timeout=timeout, max_retries=max_retries, deadline=deadline)
+            lambda c: c.with_options(
+                timeout=timeout,
+                max_retries=max_retries,
+                deadline=deadline,
+                max_response_bytes=max_response_bytes,
+            )
         )
 
     def health(self) -> HealthStatus:

@@ -23,6 +23,7 @@ class Applications(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "applications"
 
     def context(self) -> ApplicationContext:
         """Settings of every environment, branding, and signature profiles per environment."""

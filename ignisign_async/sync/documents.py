@@ -28,6 +28,7 @@ class Documents(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "documents"
 
     def init(
         self,
@@ -135,21 +136,33 @@ class Documents(ResourceTwin):
         """Whether ``file`` (a path, bytes or a binary file object) is this signed document."""
         return self._call(lambda c: c.documents.check_authenticity(document_id, file))
 
-    def stream_original(self, document_id: str) -> AbstractContextManager[SyncDownloadStream]:
+    def stream_original(
+        self, document_id: str, *, max_bytes: int | None = None
+    ) -> AbstractContextManager[SyncDownloadStream]:
         """The document's original file, as a stream::
 
         with client.documents.stream_original(document_id) as stream:
             for chunk in stream.iter_bytes():
                 ...
         """
-        return self._stream(SyncDownloadStream, lambda c: c.documents.stream_original(document_id))
+        return self._stream(
+            SyncDownloadStream,
+            lambda c: c.documents.stream_original(document_id, max_bytes=max_bytes),
+        )
 
     def download_original(
-        self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None
+        self,
+        document_id: str,
+        to: SaveTarget,
+        *,
+        progress: ProgressCallback | None = None,
+        max_bytes: int | None = None,
     ) -> DownloadResult:
         """Save the document's original file to ``to`` (a path or a binary file object)."""
         return self._call(
-            lambda c: c.documents.download_original(document_id, to, progress=progress)
+            lambda c: c.documents.download_original(
+                document_id, to, progress=progress, max_bytes=max_bytes
+            )
         )
 
     def hash_file(self, file: FileInput) -> str:

@@ -24,6 +24,7 @@ class Proofs(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "proofs"
 
     def list_signatures(self, document_id: str) -> list[Signature]:
         """Every signature of a document."""
@@ -47,27 +48,36 @@ class Proofs(ResourceTwin):
         return self._call(lambda c: c.proofs.generate_advanced_proof(document_id))
 
     def stream_signature_proof(
-        self, document_id: str
+        self, document_id: str, *, max_bytes: int | None = None
     ) -> AbstractContextManager[SyncDownloadStream]:
         """The signature proof (PDF) of a document, as a stream."""
         return self._stream(
-            SyncDownloadStream, lambda c: c.proofs.stream_signature_proof(document_id)
+            SyncDownloadStream,
+            lambda c: c.proofs.stream_signature_proof(document_id, max_bytes=max_bytes),
         )
 
     def download_signature_proof(
-        self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None
+        self,
+        document_id: str,
+        to: SaveTarget,
+        *,
+        progress: ProgressCallback | None = None,
+        max_bytes: int | None = None,
     ) -> DownloadResult:
         """Save the signature proof (PDF) of a document to ``to``."""
         return self._call(
-            lambda c: c.proofs.download_signature_proof(document_id, to, progress=progress)
+            lambda c: c.proofs.download_signature_proof(
+                document_id, to, progress=progress, max_bytes=max_bytes
+            )
         )
 
     def stream_xades(
-        self, document_id: str, signature_id: str
+        self, document_id: str, signature_id: str, *, max_bytes: int | None = None
     ) -> AbstractContextManager[SyncDownloadStream]:
         """The XAdES (XML) of one signature, as a stream."""
         return self._stream(
-            SyncDownloadStream, lambda c: c.proofs.stream_xades(document_id, signature_id)
+            SyncDownloadStream,
+            lambda c: c.proofs.stream_xades(document_id, signature_id, max_bytes=max_bytes),
         )
 
     def download_xades(
@@ -77,18 +87,34 @@ class Proofs(ResourceTwin):
         to: SaveTarget,
         *,
         progress: ProgressCallback | None = None,
+        max_bytes: int | None = None,
     ) -> DownloadResult:
         """Save the XAdES (XML) of one signature to ``to``."""
         return self._call(
-            lambda c: c.proofs.download_xades(document_id, signature_id, to, progress=progress)
+            lambda c: c.proofs.download_xades(
+                document_id, signature_id, to, progress=progress, max_bytes=max_bytes
+            )
         )
 
-    def stream_asic(self, document_id: str) -> AbstractContextManager[SyncDownloadStream]:
+    def stream_asic(
+        self, document_id: str, *, max_bytes: int | None = None
+    ) -> AbstractContextManager[SyncDownloadStream]:
         """The ASiC-E container (a ZIP: the document and its XAdES) of a document, as a stream."""
-        return self._stream(SyncDownloadStream, lambda c: c.proofs.stream_asic(document_id))
+        return self._stream(
+            SyncDownloadStream, lambda c: c.proofs.stream_asic(document_id, max_bytes=max_bytes)
+        )
 
     def download_asic(
-        self, document_id: str, to: SaveTarget, *, progress: ProgressCallback | None = None
+        self,
+        document_id: str,
+        to: SaveTarget,
+        *,
+        progress: ProgressCallback | None = None,
+        max_bytes: int | None = None,
     ) -> DownloadResult:
         """Save the ASiC-E container of a document to ``to``."""
-        return self._call(lambda c: c.proofs.download_asic(document_id, to, progress=progress))
+        return self._call(
+            lambda c: c.proofs.download_asic(
+                document_id, to, progress=progress, max_bytes=max_bytes
+            )
+        )

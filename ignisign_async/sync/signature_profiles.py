@@ -21,6 +21,7 @@ class SignatureProfiles(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "signature_profiles"
 
     def list(self) -> builtins.list[SignatureProfile]:
         """Every signature profile of this application and environment."""

@@ -45,6 +45,7 @@ class SignatureRequests(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "signature_requests"
 
     def init(self, signature_profile_id: str) -> SignatureRequestIdContainer:
         """Start a ``DRAFT`` request with this signature profile."""

@@ -41,6 +41,7 @@ class Signers(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "signers"
 
     def inputs_constraints(self, signature_profile_id: str) -> SignerInputsConstraints:
         """The inputs a signer needs to be created for this signature profile."""

@@ -32,6 +32,7 @@ class Webhooks(ResourceTwin):
     """
 
     __slots__ = ()
+    _attribute = "webhooks"
 
     def list(self) -> builtins.list[WebhookEndpoint]:
         """The environment's webhook endpoints."""

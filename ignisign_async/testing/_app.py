@@ -121,7 +121,7 @@ class Emulator:
         self._record(request, decision)
         if decision.fail is not None:
             rule = decision.fail
-            code = rule.code or ("INTERNAL_ERROR" if rule.status >= 500 else "BAD_REQUEST")
+            code = rule.code or _fault_code(rule.status)
             headers = []
             if rule.retry_after is not None:
                 value = rule.retry_after
@@ -296,3 +296,10 @@ async def _send(send: Send, response: Response) -> None:
     async for chunk in response.iter_body():
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
     await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def _fault_code(status: int) -> str:
+    """The error code of an injected failure that names none (the API documents none for 429)."""
+    if status >= 500:
+        return "INTERNAL_ERROR"
+    return "TOO_MANY_REQUESTS" if status == 429 else "BAD_REQUEST"

@@ -27,8 +27,13 @@ from ._transport import FakeTransport
 from ._webhooks import DeliveryAttempt
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .._client import AsyncIgnisign
+    from .._types import AppEnvName
+    from ..models.enums import AppEnv
     from ..sync import Ignisign
+    from ._options import ClientOptions
 
 __all__ = ["FakeIgnisign", "ArtifactKind"]
 
@@ -73,7 +78,7 @@ class FakeIgnisign:
     def __init__(
         self,
         app_id: str = "appId_fake",
-        app_env: str = "DEVELOPMENT",
+        app_env: AppEnvName | AppEnv = "DEVELOPMENT",
         secret: str = "sk_development_fake",
         *,
         token_lifetime: float = 3600.0,
@@ -156,19 +161,19 @@ class FakeIgnisign:
         """An ``httpx.AsyncBaseTransport`` that serves requests in-process, streaming bodies."""
         return self._transport
 
-    def client(self, **options: Any) -> AsyncIgnisign:
+    def client(self, **options: Unpack[ClientOptions]) -> AsyncIgnisign:
         """An :class:`~ignisign_async.AsyncIgnisign` wired to this emulator (with ``options``)."""
         from .._client import AsyncIgnisign
 
         return AsyncIgnisign(**self._client_arguments(options))
 
-    def sync_client(self, **options: Any) -> Ignisign:
+    def sync_client(self, **options: Unpack[ClientOptions]) -> Ignisign:
         """An :class:`~ignisign_async.Ignisign` (the sync facade) wired to this emulator."""
         from ..sync import Ignisign
 
         return Ignisign(**self._client_arguments(options))
 
-    def _client_arguments(self, options: dict[str, Any]) -> dict[str, Any]:
+    def _client_arguments(self, options: ClientOptions) -> dict[str, Any]:
         arguments: dict[str, Any] = {
             "app_id": self.app_id,
             "app_env": self.app_env,

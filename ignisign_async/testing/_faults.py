@@ -107,8 +107,8 @@ class Faults:
     ) -> None:
         """Answer the next ``count`` matching requests with ``status`` (and ``Retry-After``).
 
-        ``code`` sets the error body's code (default: ``INTERNAL_ERROR`` for 5xx, else
-        ``BAD_REQUEST``).
+        ``code`` sets the error body's code (default: ``INTERNAL_ERROR`` for 5xx,
+        ``TOO_MANY_REQUESTS`` for 429, else ``BAD_REQUEST``).
         """
         if not 100 <= status <= 599:
             raise ValueError(f"status must be an HTTP status, got {status!r}")

@@ -2,22 +2,28 @@
 
 * ``fake_ignisign``: a fresh :class:`~ignisign_async.testing.FakeIgnisign` per test;
 * ``ignisign_client``: an :class:`~ignisign_async.AsyncIgnisign` wired to it, closed after the
-  test (an async fixture: run the test under anyio's plugin, ``@pytest.mark.anyio``, on
-  asyncio or Trio, or under pytest-asyncio's auto mode);
+  test;
 * ``ignisign_sync_client``: the sync facade :class:`~ignisign_async.Ignisign` wired to it.
 
 ::
 
+    @pytest.mark.asyncio          # or @pytest.mark.anyio, or nothing under asyncio_mode=auto
     async def test_signers(ignisign_client, fake_ignisign):
         await ignisign_client.signers.create(...)
         assert fake_ignisign.webhook_events[-1]["action"] == "CREATED"
+
+``ignisign_client`` is a plain (not an async) fixture: the client it gives is bound to no event
+loop until used, so the same fixture serves tests run by pytest-asyncio in strict mode (which
+would refuse an async fixture of another plugin) and in auto mode, and by anyio's plugin on
+asyncio or Trio. Its in-process transport holds no socket, so closing it after the test needs
+no loop of the test's.
 
 Importing this module imports nothing of the emulator: fixtures import it when first used.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -39,13 +45,16 @@ def fake_ignisign() -> FakeIgnisign:
 
 
 @pytest.fixture
-async def ignisign_client(fake_ignisign: FakeIgnisign) -> AsyncIterator[AsyncIgnisign]:
-    """An ``AsyncIgnisign`` talking to ``fake_ignisign`` in-process."""
+def ignisign_client(fake_ignisign: FakeIgnisign) -> Iterator[AsyncIgnisign]:
+    """An ``AsyncIgnisign`` talking to ``fake_ignisign`` in-process, for async tests of any
+    plugin (pytest-asyncio strict or auto, anyio on asyncio or Trio)."""
+    import anyio
+
     client = fake_ignisign.client()
     try:
         yield client
     finally:
-        await client.aclose()
+        anyio.run(client.aclose)  # idempotent: a test may have closed it already
 
 
 @pytest.fixture

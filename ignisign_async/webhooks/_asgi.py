@@ -40,12 +40,13 @@ _JSON: Final = b"application/json"
 
 
 class WebhookASGIApp:
-    """The ASGI endpoint made by :meth:`WebhookRouter.asgi`::
+    """The ASGI endpoint made by :meth:`WebhookRouter.asgi`, routed at its exact path (a
+    Starlette/FastAPI ``mount`` would answer 307 there: it serves the path with a trailing ``/``)::
 
-    from fastapi import FastAPI
+        from fastapi import FastAPI
 
-    api = FastAPI()
-    api.mount("/ignisign/webhook", router.asgi(max_body_size=512 * 1024))
+        api = FastAPI()
+        api.add_route("/ignisign/webhook", router.asgi(max_body_size=512 * 1024))
     """
 
     def __init__(self, router: WebhookRouter, *, max_body_size: int) -> None:
@@ -85,7 +86,7 @@ class WebhookASGIApp:
         too_large: _Answer = 413, _error("PAYLOAD_TOO_LARGE", limit), []
         declared = headers.get(b"content-length")
         if declared is not None:
-            if not declared.strip().isdigit():
+            if not declared.strip().isdigit() or len(declared.strip()) > 18:
                 return 400, _error("BAD_REQUEST", "Invalid Content-Length"), []
             if int(declared) > self.max_body_size:
                 return too_large
@@ -105,6 +106,8 @@ class WebhookASGIApp:
         try:
             result = await self.router.consume(b"".join(chunks))
         except WebhookError as exc:
+            # answered, not raised: the only place the refusal is told
+            logger.warning("Webhook refused (%s): %s", exc.code, exc)
             return http_status_for(exc), _error(exc.code, str(exc)), []
         except Exception:
             logger.exception("Webhook endpoint failed unexpectedly")

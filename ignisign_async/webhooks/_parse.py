@@ -14,6 +14,7 @@ from typing import Any, Final, TypeAlias, final
 import attrs
 
 from .._errors import APIResponseValidationError, WebhookError
+from .._plain import wire_keys as plain_wire_keys
 from .._serde import _describe, converter, structure, wire_name
 from ..models._base import ApiEnum
 from ..models.enums import AppEnv
@@ -42,7 +43,14 @@ from ..models.webhook_events import (
     WebhookTopic,
 )
 
-__all__ = ["WebhookBody", "parse_event", "TOPIC_TYPES", "ParsedWebhook"]
+__all__ = [
+    "WebhookBody",
+    "parse_event",
+    "structure_event",
+    "wire_keys",
+    "TOPIC_TYPES",
+    "ParsedWebhook",
+]
 
 WebhookBody: TypeAlias = bytes | bytearray | memoryview | str | Mapping[str, Any]
 """What :meth:`WebhookRouter.consume` accepts: the raw request body, or the JSON already parsed."""
@@ -79,11 +87,16 @@ class ParsedWebhook:
 def parse_event(body: WebhookBody) -> ParsedWebhook:
     """Parse a webhook body, or raise :class:`WebhookError` (``SDK_WEBHOOK_BAD_FORMATTED``)."""
     data = _load(body)
-    app_id = _text(data, "appId")
-    app_env = AppEnv(_text(data, "appEnv"))
     token = _text(data, "verificationToken")
     if len(token) > MAX_TOKEN_LENGTH:
         raise _bad(f"field 'verificationToken' is longer than {MAX_TOKEN_LENGTH} characters")
+    return ParsedWebhook(structure_event(data), token)
+
+
+def structure_event(data: Mapping[str, Any]) -> WebhookEvent:
+    """The event of a webhook body already parsed (its token, if any, is not looked at)."""
+    app_id = _text(data, "appId")
+    app_env = AppEnv(_text(data, "appEnv"))
     topic = WebhookTopic(_text(data, "topic"))
     raw_action = _text(data, "action")
     msg_nature = WebhookMessageNature(_text(data, "msgNature"))
@@ -101,7 +114,7 @@ def parse_event(body: WebhookBody) -> ParsedWebhook:
         model, action_enum = types
         action = action_enum(raw_action)
         content = _content(raw_content, model, topic)
-    event: WebhookEvent = WebhookEvent(
+    return WebhookEvent(
         app_id=app_id,
         app_env=app_env,
         topic=topic,
@@ -110,7 +123,24 @@ def parse_event(body: WebhookBody) -> ParsedWebhook:
         content=content,
         error=_error(data.get("error")),
     )
-    return ParsedWebhook(event, token)
+
+
+def wire_keys(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An event's ``to_dict()`` form (attribute names) renamed to the body's names."""
+    topic = data.get("topic")
+    types = TOPIC_TYPES.get(WebhookTopic(topic)) if isinstance(topic, str) else None
+    renamed: dict[str, Any] = {}
+    event_type: type[Any] = WebhookEvent
+    for field in attrs.fields(event_type):
+        if field.name not in data:
+            continue
+        value = data[field.name]
+        if field.name == "content" and types is not None:
+            value = plain_wire_keys(value, types[0])
+        elif field.name == "error":
+            value = plain_wire_keys(value, IgnisignErrorInfo | None)
+        renamed[wire_name(field)] = value
+    return renamed
 
 
 def _load(body: WebhookBody) -> Mapping[str, Any]:

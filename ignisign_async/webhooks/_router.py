@@ -297,7 +297,7 @@ class WebhookRouter:
             parsed = parse_event(body)
             await verify(self._client, parsed.event, parsed.token)
         except WebhookError as exc:
-            logger.warning("Webhook refused (%s): %s", exc.code, exc)
+            logger.debug("Webhook refused (%s): %s", exc.code, exc)  # the caller sees it raised
             raise
         return await self._dispatch(parsed.event)
 
@@ -333,9 +333,10 @@ class WebhookRouter:
             await result
 
     def asgi(self, *, max_body_size: int = DEFAULT_MAX_BODY_SIZE) -> WebhookASGIApp:
-        """A plain ASGI app serving this router (POST, JSON, bodies up to ``max_body_size``)::
+        """A plain ASGI app serving this router (POST, JSON, bodies up to ``max_body_size``),
+        routed at its exact path (``app.mount()`` would answer 307 there)::
 
-        app.mount("/ignisign/webhook", router.asgi())      # Starlette / FastAPI
+            app.add_route("/ignisign/webhook", router.asgi())      # Starlette / FastAPI
         """
         from ._asgi import WebhookASGIApp
 

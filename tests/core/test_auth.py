@@ -179,3 +179,49 @@ async def test_auth_answer_without_token(
     async with make_client() as client:
         with pytest.raises(APIResponseValidationError, match="jwtToken"):
             await client.signature_profiles.list()
+
+
+class _CountingTransport(httpx.AsyncBaseTransport):
+    """Passes requests on, counting the statuses of the answers; an auth answer takes
+    ``auth_transit`` seconds of the virtual clock to arrive."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, now: list[float], auth_transit: float):
+        self.inner = inner
+        self.now = now
+        self.auth_transit = auth_transit
+        self.statuses: list[int] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        self.statuses.append(response.status_code)
+        if request.url.path == "/v3/auth/app-api":
+            self.now[0] += self.auth_transit
+        return response
+
+
+async def test_a_short_lived_token_is_renewed_before_the_server_refuses_it() -> None:
+    """Several lifetimes of a 5-minute token, a call every 3 s: never a 401 on the wire.
+
+    Each token reaches the client 5 s after it was issued (a slow answer); without the refresh
+    margin the client would use it until 5 s past its expiry, and the server would refuse it
+    (the 401 replay would then hide that from the caller).
+    """
+    from ignisign_async.testing import FakeIgnisign
+
+    now = [1_700_000_000.0]
+    fake = FakeIgnisign(token_lifetime=300, clock=lambda: now[0])
+    counting = _CountingTransport(fake.transport, now, auth_transit=5)
+    client = AsyncIgnisign(
+        app_id=fake.app_id,
+        app_env=fake.app_env,
+        secret=fake.secret,
+        base_url="https://fake.ignisign.invalid",
+        transport=counting,
+        _tokens=lambda fetch: TokenManager(fetch, clock=lambda: now[0]),
+    )
+    async with client:
+        for _ in range(4 * 100):
+            await client.signature_profiles.list()
+            now[0] += 3
+    assert 401 not in counting.statuses
+    assert 4 <= fake.auth_requests <= 6  # about one token per lifetime

@@ -22,8 +22,7 @@ from ignisign_async import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ignisign_async._pipeline import encode_query
-from ignisign_async._routes import Route, encode_segment
+from ignisign_async._routes import Route, encode_query, encode_segment
 from ignisign_async.models.enums import SignatureProfileStatus
 from tests.conftest import APP_ENV, APP_ID
 

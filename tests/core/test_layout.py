@@ -18,9 +18,9 @@ CORE = sorted(
 )
 """The client, what it stands on, and the resources (the facade and the emulator have their own)."""
 
-BELOW_THE_CLIENT = [
-    path for path in CORE if path.name != "_client.py"
-] + sorted((PACKAGE / "webhooks").glob("*.py"))
+BELOW_THE_CLIENT = [path for path in CORE if path.name != "_client.py"] + sorted(
+    (PACKAGE / "webhooks").glob("*.py")
+)
 
 
 def _name(path: pathlib.Path) -> str:

@@ -18,6 +18,7 @@ from ignisign_async import (
     InternalServerError,
     RateLimitError,
 )
+from ignisign_async._auth import TokenManager
 from ignisign_async._retry import RetryPolicy, parse_retry_after
 from ignisign_async._routes import Route
 
@@ -125,6 +126,24 @@ async def test_retry_after_http_date_is_honoured(
         await client.signature_profiles.list()
     assert len(slept) == 1
     assert 17 <= slept[0] <= 21
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "past-date"])
+async def test_retry_after_of_zero_negative_or_past_falls_back_to_the_backoff(
+    api: ScriptedAPI,
+    make_client: Callable[..., AsyncIgnisign],
+    monkeypatch: pytest.MonkeyPatch,
+    virtual_clock: VirtualClock,
+    value: str,
+) -> None:
+    monkeypatch.setattr(RetryPolicy, "backoff", lambda self, index: 0.25 * (index + 1))
+    if value == "past-date":
+        value = email.utils.formatdate(time.time() - 30, usegmt=True)
+    api.script(*[httpx.Response(503, headers={"Retry-After": value}) for _ in range(2)], ok())
+    async with virtual_clock.install(make_client()) as client:
+        await client.signature_profiles.list()
+    assert virtual_clock.sleeps == [0.25, 0.5]  # the backoff, not an instant retry
+    assert len(api.requests) == 3
 
 
 async def test_retry_after_above_cap_raises_without_sleeping(
@@ -323,11 +342,12 @@ class _SlowSocketTransport(httpx.AsyncHTTPTransport):
         return httpx.Response(200, json={"documentId": "d1"})
 
 
-async def test_over_a_socket_httpx_bounds_the_phases_and_a_deadline_the_call(
+async def test_over_a_socket_uploads_keep_per_phase_timeouts_and_json_calls_a_whole_bound(
     no_backoff: list[int],
 ) -> None:
-    """Over a socket the SDK adds no whole-attempt bound (an upload's time grows with its size):
-    httpx's per-phase timeouts apply, and a ``deadline`` still bounds the whole call."""
+    """Over a socket an upload gets no whole-attempt bound (its time grows with its size):
+    httpx's per-phase timeouts apply. A JSON call's attempt is bounded as a whole by the read
+    timeout (a trickling server cannot stretch it), and a ``deadline`` bounds any call."""
     from ignisign_async import AsyncIgnisign as Client
     from tests.conftest import APP_ENV, APP_ID, SECRET
 
@@ -338,11 +358,25 @@ async def test_over_a_socket_httpx_bounds_the_phases_and_a_deadline_the_call(
         secret=SECRET,
         transport=_SlowSocketTransport(),
         timeout=0.05,
+        max_retries=0,
+        _tokens=lambda fetch: _StaticTokens(),
     )
-    client._auth._token = "t"
-    client._auth._refresh_at = time.time() + 3600
     async with client:
         await client._request(upload, "d1", body=lambda: ({}, b"x" * 10))
-        await client._request(CREATE, json={})
+        with pytest.raises(APITimeoutError, match="timed out"):
+            await client._request(CREATE, json={})
         with pytest.raises(APITimeoutError, match="deadline"):
-            await client.with_options(deadline=0.1)._request(CREATE, json={})
+            await client.with_options(deadline=0.1)._request(upload, "d1", body=lambda: ({}, b"x"))
+
+
+class _StaticTokens(TokenManager):
+    """Always the same token, never fetched."""
+
+    def __init__(self) -> None:
+        super().__init__(self._never)
+
+    async def _never(self) -> str:
+        raise AssertionError("no token fetch expected")
+
+    async def get(self) -> str:
+        return "t"

@@ -24,8 +24,12 @@ async def test_debug_line_per_attempt(
     with caplog.at_level(logging.DEBUG, logger="ignisign_async"):
         async with make_client() as client:
             await client.signature_profiles.list()
-    lines = [r.getMessage() for r in caplog.records if r.name == "ignisign_async"]
+    records = [r for r in caplog.records if r.name == "ignisign_async"]
+    lines = [r.getMessage() for r in records if r.levelno == logging.DEBUG]
     attempts = [line for line in lines if "signature-profiles" in line]
+    retries = [r.getMessage() for r in records if r.levelno == logging.INFO]
+    assert len(retries) == 1
+    assert retries[0].endswith("signature-profiles -> 503: retry 1 in 0.00 s")
     assert len(attempts) == 2
     assert "-> 503 in" in attempts[0]
     assert "(attempt 1)" in attempts[0]

@@ -30,7 +30,7 @@ async def test_fail_next_with_retry_after_is_retried_by_the_sdk(
 ) -> None:
     fake = fake_ignisign
     await ignisign_client.signature_profiles.list()
-    fake.faults.fail_next(2, status=503, retry_after=0, path="*/signature-profiles")
+    fake.faults.fail_next(2, status=503, retry_after=0.01, path="*/signature-profiles")
     waits: list[float] = []
 
     async def sleep(seconds: float) -> None:
@@ -39,7 +39,7 @@ async def test_fail_next_with_retry_after_is_retried_by_the_sdk(
     ignisign_client._shared.sleep = sleep
     profiles = await ignisign_client.signature_profiles.list()
     assert len(profiles) == 4
-    assert waits == [0.0, 0.0]  # Retry-After: 0 was honoured, not the backoff
+    assert waits == [0.01, 0.01]  # the emulator's Retry-After was honoured, not the backoff
     assert [r.fault for r in fake.requests[-3:]] == ["fail:503", "fail:503", None]
     assert fake.faults.injected == {"fail": 2, "disconnect": 0, "delay": 0}
 
@@ -208,3 +208,10 @@ async def test_concurrent_clients_share_one_token_and_never_block(
             group.start_soon(call)
     assert results == [4] * 50
     assert fake.auth_requests == 1
+
+
+async def test_injected_failures_carry_the_code_of_their_status(direct: Raw) -> None:
+    fake = direct.fake
+    for status, code in [(429, "TOO_MANY_REQUESTS"), (400, "BAD_REQUEST"), (503, "INTERNAL_ERROR")]:
+        fake.faults.fail_next(status=status)
+        await direct.error("GET", "{E}/signature-profiles", status, code)

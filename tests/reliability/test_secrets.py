@@ -52,7 +52,7 @@ class Shown:
             repr(exc.args),
             "".join(traceback.format_exception(exc)),
         ]
-        for name in ("message", "code", "request", "context", "body"):
+        for name in ("message", "code", "request", "context", "body", "response_headers"):
             self.texts.append(repr(getattr(exc, name, None)))
 
     async def expect(self, kind: type[BaseException], call: Awaitable[Any]) -> None:

@@ -394,6 +394,7 @@ async def test_progress_reaches_the_total(
     assert done == sorted(done)
     assert done[0] > 0
     assert len(calls) <= len(PAYLOAD) // 65536 + 2  # at most once per chunk, plus the end
+    assert calls.count(calls[-1]) == 1  # the end is told once
 
 
 async def test_progress_without_a_length(api: StreamApi, client: AsyncIgnisign) -> None:
@@ -404,6 +405,7 @@ async def test_progress_without_a_length(api: StreamApi, client: AsyncIgnisign) 
         await stream.save(io.BytesIO(), progress=lambda d, t: calls.append((d, t)))
     assert {total for _, total in calls[:-1]} == {None}
     assert calls[-1] == (len(PAYLOAD), len(PAYLOAD))  # the end: done and total agree
+    assert calls[-2] == (len(PAYLOAD), None)
 
 
 async def test_a_failing_progress_callback_aborts_the_download(

@@ -267,3 +267,31 @@ def test_max_body_size_is_validated(
     router = make_client().webhook_router()
     with pytest.raises(error, match="max_body_size"):
         router.asgi(max_body_size=size)
+
+
+async def test_a_refused_body_is_answered_and_logged_as_a_warning(
+    make_client: Callable[..., AsyncIgnisign], caplog: pytest.LogCaptureFixture
+) -> None:
+    router = make_client().webhook_router()
+    with caplog.at_level(logging.DEBUG, logger="ignisign_async.webhooks"):
+        response = await post(router.asgi(), b"not json")
+    assert response.status_code == 400
+    levels = [r.levelname for r in caplog.records if "Webhook refused" in r.getMessage()]
+    assert levels == ["DEBUG", "WARNING"]  # the router's (raised), then the endpoint's (answered)
+
+
+async def test_starlette_add_route_serves_the_exact_path(
+    make_client: Callable[..., AsyncIgnisign],
+) -> None:
+    """What the docstrings recommend, in Starlette itself (a mount would answer 307 here)."""
+    starlette = pytest.importorskip("starlette.applications")
+    app = starlette.Starlette()
+    app.add_route("/ignisign/webhook", make_client().webhook_router().asgi())
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://app"
+    ) as http:
+        response = await http.post(
+            "/ignisign/webhook", content=b"[]", headers={"content-type": "application/json"}
+        )
+    assert response.status_code == 400
+    assert response.json()["code"] == "SDK_WEBHOOK_BAD_FORMATTED"

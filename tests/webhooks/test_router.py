@@ -172,7 +172,8 @@ async def test_on_returns_the_function_and_add_remove_handles(client: AsyncIgnis
 @pytest.mark.parametrize(
     ("args", "error", "fragment"),
     [
-        (("SIGNATURE_REQUESTS",), ValueError, "topic must be one of"),
+        (("SIGNATURE_REQUESTS",), ValueError, "topic must be one of .*; got 'SIGNATURE_REQUESTS'$"),
+        ((WebhookTopic("SIGNATURE_REQUESTS"),), ValueError, "; got 'SIGNATURE_REQUESTS'$"),
         (("SIGNATURE_REQUEST", "LAUNCH"), ValueError, "action of topic SIGNATURE_REQUEST"),
         (("SIGNER", WebhookSignatureRequestAction.LAUNCHED), ValueError, "action of topic SIGNER"),
         ((None, "NOPE"), ValueError, "action must be one of"),
