@@ -18,6 +18,7 @@ import anyio
 import attrs
 
 from .. import AsyncIgnisign
+from ..models.enums import AppEnv
 from ._failures import ConfigError, UsageError
 from ._output import Output
 
@@ -118,7 +119,7 @@ class Context:
             raise ConfigError("no app secret: set IGNISIGN_APP_SECRET or pass --secret-file PATH")
         try:
             return AsyncIgnisign(
-                app_id, app_env, secret, base_url=self.option("base_url"), max_retries=2
+                app_id, AppEnv(app_env.upper()), secret, base_url=self.option("base_url")
             )
         except ValueError as exc:
             raise ConfigError(str(exc)) from None

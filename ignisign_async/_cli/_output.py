@@ -16,6 +16,8 @@ from typing import Any, Final, TextIO
 
 import attrs
 
+from .. import Model
+
 __all__ = ["Output", "Style", "color_enabled", "jsonable"]
 
 _CODES: Final = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
@@ -63,19 +65,17 @@ class Style:
 def jsonable(value: object) -> Any:
     """A JSON-ready form of a model, enum, date or container (snake_case keys).
 
-    Models are attrs classes: their fields become keys, recursively. Enums give their value,
-    dates and datetimes their ISO 8601 form. (A local encoder until the models have their own
-    ``to_dict``; a model that has one is encoded with it.)
+    Models give their own ``to_dict()``; enums their value; datetimes ISO 8601 (``Z`` for UTC, as
+    ``to_dict`` writes them), dates ``YYYY-MM-DD``; containers are encoded item by item.
     """
-    to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict) and attrs.has(type(value)):
-        return to_dict()
-    if attrs.has(type(value)):
-        fields = attrs.fields(type(value))  # type: ignore[arg-type]  # attrs.has narrows nothing
-        return {f.name: jsonable(getattr(value, f.name)) for f in fields}
+    if isinstance(value, Model):
+        return value.to_dict()
     if isinstance(value, enum.Enum):
         return jsonable(value.value)
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+    if isinstance(value, _dt.datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
     if isinstance(value, _dt.timedelta):
         return value.total_seconds()
@@ -85,8 +85,6 @@ def jsonable(value: object) -> Any:
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [jsonable(v) for v in value]
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
     return value
 
 
