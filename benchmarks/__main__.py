@@ -25,7 +25,7 @@ from ._harness import (
 from ._server import LoopbackServer
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-ALL_ROWS = frozenset(range(1, 10))
+ALL_ROWS = frozenset(range(1, 11))
 
 NOTES = (
     "SDK: `ignisign_async` doing the work. Baseline: the best hand-written httpx code doing the "
@@ -191,6 +191,10 @@ def run(rows: frozenset[int], settings: Settings) -> list[Result]:
         from .rows_store import store_rows
 
         results += store_rows(settings)
+    if 10 in rows:
+        from .sync_vs_httpx import sync_vs_httpx_rows
+
+        results += sync_vs_httpx_rows(quick=settings.quick)
     return results
 
 

@@ -347,12 +347,9 @@ class Writer:
     def prop(self, member: Member) -> list[str]:
         node = member.node
         annotation = node.annotation if isinstance(node, ast.AnnAssign) else node.returns
-        where = f"{self.twin.async_name}.{member.name}"
-        if annotation is None:
-            raise GenerationError(f"{where}: no annotation")
-        returns = self.expr(annotation)
-        if returns != ast.unparse(annotation):
-            raise GenerationError(f"{where}: an async-typed attribute or property")
+        returns = self.expr(annotation) if annotation else None
+        if returns is None or returns != ast.unparse(annotation):  # type: ignore[arg-type]
+            raise GenerationError(f"{self.twin.async_name}.{member.name}: no or an async type")
         doc = None if isinstance(node, ast.AnnAssign) else ast.get_docstring(node)
         lines = ["    @property", f"    def {member.name}(self) -> {returns}:"]
         lines += docstring(sync_doc(doc or ""), " " * 8)
@@ -365,15 +362,17 @@ class Writer:
         resources = [(a, c) for a, c in resource_attributes(self.source) if c in self.extra]
         self.needed |= {c for _, c in resources} | {"AsyncIgnisign"}
         params, call = self.signature(init)
-        for required in ("transport", "http_client"):
-            if f"{required}={required}" not in call:
-                raise GenerationError(f"AsyncIgnisign.__init__ has no {required!r} parameter")
-        private = ", ".join(a.split("=")[0] for a in call if a.startswith("_"))
+        if not {"transport=transport", "http_client=http_client"} <= set(call):
+            raise GenerationError("AsyncIgnisign.__init__ needs 'transport' and 'http_client'")
+        # sync code may pass httpx's sync transports and clients too: ClientTwin adapts them
+        params = re.sub(r"\bhttpx\.Async(BaseTransport|Client)\b", r"httpx.\1 | \g<0>", params)
+        private = [a.split("=")[0] for a in call if a.startswith("_")]  # given by ClientTwin too
+        given = ", ".join(["transport", "http_client", *private])
         attach = [f"        self.{attr} = {cls}(self)" for attr, cls in resources]
         return [
             *(f"    {attr}: {cls}" for attr, cls in resources),
             f"\n    def __init__({params}) -> None:",
-            f"        super().__init__(lambda {private}: AsyncIgnisign({', '.join(call)}),"
+            f"        super().__init__(lambda {given}: AsyncIgnisign({', '.join(call)}),"
             " transport=transport, http_client=http_client)",
             "\n    def _attach(self) -> None:",
             *(attach or ["        pass"]),

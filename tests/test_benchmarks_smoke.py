@@ -31,7 +31,7 @@ def test_quick_run_prints_and_writes_every_row(tmp_path: Path) -> None:
     table = completed.stdout.splitlines()
     assert table[0].split()[:3] == ["#", "measure", "SDK"]
     rows = {line.split()[0] for line in table[2:] if line[:1].isdigit()}
-    assert rows == {str(n) for n in range(1, 10)}
+    assert rows == {str(n) for n in range(1, 11)}
     markdown = output.read_text(encoding="utf-8")
     assert markdown.startswith("# Benchmark results\n")
     assert "| # | measure | SDK | baseline | comparison | bar | met |" in markdown

@@ -35,7 +35,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import sys
 import threading
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine
@@ -43,6 +42,18 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 import httpx
 
+from .loops import (
+    CLOSED_MESSAGE,
+    OWN_LOOP_MESSAGE,
+    Helper,
+    HelperThread,
+    Release,
+    Slot,
+    View,
+    close_all,
+    get_running_loop,
+    in_async_context,
+)
 from .tokens import SharedTokens, ThreadSharedTokenManager
 
 if TYPE_CHECKING:
@@ -55,33 +66,15 @@ _T = TypeVar("_T")
 
 TokenFactory = Callable[[Callable[[], Awaitable[str]]], "TokenSource"]
 """What ``AsyncIgnisign(_tokens=...)`` takes: builds a client's token source from its fetch."""
-ClientFactory = Callable[[TokenFactory], "AsyncIgnisign"]
-"""Builds one loop's async client, given the token source factory it must use."""
+ClientFactory = Callable[[TokenFactory], "tuple[AsyncIgnisign, Release | None]"]
+"""Builds one loop's async client, given the token source factory it must use, and what closes
+what it was built on (``None``: closing the client closes everything)."""
 
-_get_running_loop: Final = asyncio.events._get_running_loop
-
-OWN_LOOP_MESSAGE: Final = (
-    "this sync Ignisign client was called from its own event loop thread (from a callback or "
-    "a transport running inside one of its calls); waiting there would deadlock. Call it from "
-    "another thread, or use AsyncIgnisign with 'await' in async code."
-)
-CLOSED_MESSAGE: Final = "this client is closed; create a new one"
 FORKED_MESSAGE: Final = (
     "this client cannot be used after os.fork(): its transport or http_client came from the "
     "parent process and may hold the parent's connections. Create the client in the child "
     "(or let it build its own pool: no transport, no http_client)"
 )
-
-
-def _in_async_context() -> bool:
-    """Whether an event loop (asyncio, or Trio through sniffio) runs in this thread."""
-    if _get_running_loop() is not None:
-        return True
-    sniffio = sys.modules.get("sniffio")
-    return sniffio is not None and (
-        sniffio.thread_local.name is not None
-        or sniffio.current_async_library_cvar.get() is not None
-    )
 
 
 def loop_free_transport(
@@ -103,146 +96,12 @@ def loop_free_transport(
 
 
 @final
-class View:
-    """The settings of a ``with_options`` copy, applied once to each loop's client."""
-
-    __slots__ = ("__weakref__", "_apply", "_parent")
-
-    def __init__(
-        self, apply: Callable[[AsyncIgnisign], AsyncIgnisign], parent: View | None
-    ) -> None:
-        self._apply = apply
-        self._parent = parent
-
-    def apply(self, client: AsyncIgnisign) -> AsyncIgnisign:
-        """The copy of ``client`` with these settings."""
-        base = client if self._parent is None else self._parent.apply(client)
-        return self._apply(base)
-
-
-class _HelperThread(threading.Thread):
-    """The thread of a :class:`_Helper` (recognised by type)."""
-
-
-@final
-class _Helper:
-    """A daemon thread running one event loop forever, for callers that cannot run one."""
-
-    __slots__ = ("loop", "thread")
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = _HelperThread(target=self.loop.run_forever, name="ignisign-sync", daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, _T]) -> _T:
-        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
-        try:
-            return future.result()
-        except BaseException:
-            future.cancel()  # interrupted while waiting (Ctrl-C): stop the call too
-            raise
-
-    def stop(self) -> None:
-        """Stop the loop, wait for the thread, close the loop (the loop must be idle)."""
-        loop = self.loop
-        with contextlib.suppress(RuntimeError):  # already closed
-            loop.call_soon_threadsafe(loop.stop)
-        self.thread.join()
-        loop.close()
-
-
-async def _settle_and_close(client: AsyncIgnisign) -> None:
-    """On the helper's loop: let calls in flight finish, then close the client."""
-    current = asyncio.current_task()
-    pending = [task for task in asyncio.all_tasks() if task is not current]
-    if pending:
-        await asyncio.wait(pending)
-    try:
-        await client.aclose()
-    finally:
-        await asyncio.get_running_loop().shutdown_asyncgens()
-
-
-@final
-class _Slot:
-    """An event loop, the async client built inside it, and who may run it."""
-
-    __slots__ = ("client", "closed", "helper", "lock", "loop", "pid", "thread", "views")
-
-    def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        client: AsyncIgnisign,
-        thread: threading.Thread,
-        helper: _Helper | None,
-    ) -> None:
-        self.loop = loop
-        self.client = client
-        self.thread = thread
-        self.helper = helper
-        """The helper running this loop forever, or ``None``: ``thread`` runs it in place."""
-        self.pid = os.getpid()
-        self.lock = threading.Lock()
-        self.closed = False
-        self.views: weakref.WeakKeyDictionary[View, AsyncIgnisign] = weakref.WeakKeyDictionary()
-
-    def client_for(self, view: View | None) -> AsyncIgnisign:
-        if view is None:
-            return self.client
-        client = self.views.get(view)
-        if client is None:
-            client = self.views[view] = view.apply(self.client)
-        return client
-
-    def run(self, coro: Coroutine[Any, Any, _T]) -> _T:
-        if self.helper is not None:
-            return self.helper.run(coro)
-        with self.lock:
-            if self.closed:
-                coro.close()
-                raise RuntimeError(CLOSED_MESSAGE)
-            loop = self.loop
-            task = loop.create_task(coro)
-            try:
-                return loop.run_until_complete(task)
-            except BaseException:
-                if not task.done():  # interrupted (Ctrl-C): cancel the call, let it unwind
-                    task.cancel()
-                    with contextlib.suppress(BaseException):
-                        loop.run_until_complete(task)
-                raise
-
-    def close(self) -> None:
-        """Close the client and the loop (from any thread, once no call runs on it)."""
-        if self.helper is not None:
-            if self.closed:
-                return
-            self.closed = True
-            try:
-                self.helper.run(_settle_and_close(self.client))
-            finally:
-                self.helper.stop()
-            return
-        with self.lock:
-            if self.closed:
-                return
-            self.closed = True
-            loop = self.loop
-            try:
-                loop.run_until_complete(self.client.aclose())
-                loop.run_until_complete(loop.shutdown_asyncgens())
-            finally:
-                loop.close()
-
-
-@final
 class Pin:
     """One loop's client, held by an iterator or a download: all its steps run on that loop."""
 
     __slots__ = ("_runtime", "_slot", "client")
 
-    def __init__(self, runtime: SyncRuntime, slot: _Slot, client: AsyncIgnisign) -> None:
+    def __init__(self, runtime: SyncRuntime, slot: Slot, client: AsyncIgnisign) -> None:
         self._runtime = runtime
         self._slot = slot
         self.client = client
@@ -261,9 +120,9 @@ class Pin:
                     f"it was opened in thread {slot.thread.name!r}; use it in that thread, "
                     "or open it in this one"
                 )
-            elif _in_async_context():
+            elif in_async_context():
                 problem = "an event loop now runs in its thread; use it outside of async code"
-        elif _get_running_loop() is slot.loop:
+        elif get_running_loop() is slot.loop:
             problem = OWN_LOOP_MESSAGE
         if problem is not None:
             coro.close()
@@ -282,7 +141,8 @@ class SyncRuntime:
 
     ``factory`` builds an :class:`AsyncIgnisign` with the token source it is given (all share
     one token); it is called inside the loop that will run the client: once per calling thread
-    (``per_thread=True``), or once on the helper thread.
+    (``per_thread=True``), or once on the helper thread. ``fork_safe``: whether a forked child may
+    start afresh (else the client refuses every call there: it would share the parent's sockets).
     Construction builds the first client right away, so bad arguments raise here.
     """
 
@@ -291,6 +151,7 @@ class SyncRuntime:
         "_closed",
         "_closed_message",
         "_factory",
+        "_fork_safe",
         "_helper_slot",
         "_local",
         "_lock",
@@ -301,16 +162,17 @@ class SyncRuntime:
         "home",
     )
 
-    def __init__(self, factory: ClientFactory, *, per_thread: bool) -> None:
+    def __init__(self, factory: ClientFactory, *, per_thread: bool, fork_safe: bool) -> None:
         self._factory = factory
         self._per_thread = per_thread
+        self._fork_safe = fork_safe
         self._closed = False
         self._closed_message = CLOSED_MESSAGE
         self._pid = os.getpid()
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._slots: list[_Slot] = []
-        self._helper_slot: _Slot | None = None
+        self._slots: list[Slot] = []
+        self._helper_slot: Slot | None = None
         self._tokens = SharedTokens()
         _RUNTIMES.add(self)
         self.home: AsyncIgnisign = self._slot().client
@@ -343,36 +205,34 @@ class SyncRuntime:
         slot = self._slot()
         return Pin(self, slot, slot.client_for(view))
 
-    def _slot(self) -> _Slot:
+    def _slot(self) -> Slot:
         if self._pid != os.getpid():
             self._forget_parent()
         if self._closed:
             raise RuntimeError(self._closed_message)
-        if self._per_thread and not _in_async_context():
-            try:
-                slot: _Slot = self._local.slot
-            except AttributeError:
-                return self._new_local_slot()
-            return slot
+        if self._per_thread and not in_async_context():
+            slot: Slot | None = getattr(self._local, "slot", None)
+            # built outside any ``except``: a bad argument's ValueError comes alone, unchained
+            return self._new_local_slot() if slot is None else slot
         slot_ = self._helper_slot or self._start_helper()
-        if _get_running_loop() is slot_.loop:
+        if get_running_loop() is slot_.loop:
             raise RuntimeError(OWN_LOOP_MESSAGE)
         return slot_
 
     def _token_source(self, fetch: Callable[[], Awaitable[str]]) -> ThreadSharedTokenManager:
         return ThreadSharedTokenManager(fetch, self._tokens)
 
-    async def _build(self) -> AsyncIgnisign:
+    async def _build(self) -> tuple[AsyncIgnisign, Release | None]:
         return self._factory(self._token_source)
 
-    def _new_local_slot(self) -> _Slot:
+    def _new_local_slot(self) -> Slot:
         loop = asyncio.new_event_loop()
         try:
-            client = loop.run_until_complete(self._build())
+            built = loop.run_until_complete(self._build())
         except BaseException:
             loop.close()
             raise
-        slot = _Slot(loop, client, threading.current_thread(), None)
+        slot = Slot(loop, built, threading.current_thread(), None)
         with self._lock:
             closed = self._closed
             if not closed:
@@ -388,25 +248,25 @@ class SyncRuntime:
                 other.close()
         return slot
 
-    def _start_helper(self) -> _Slot:
+    def _start_helper(self) -> Slot:
         with self._lock:
             if self._closed:
                 raise RuntimeError(CLOSED_MESSAGE)
             slot = self._helper_slot
             if slot is None:
-                helper = _Helper()
+                helper = Helper()
                 try:
-                    client = helper.run(self._build())
+                    built = helper.run(self._build())
                 except BaseException:
                     helper.stop()
                     raise
-                slot = self._helper_slot = _Slot(helper.loop, client, helper.thread, helper)
+                slot = self._helper_slot = Slot(helper.loop, built, helper.thread, helper)
             return slot
 
     @staticmethod
     def on_helper_thread() -> bool:
         """Whether the current thread is a helper's (its loop may not block)."""
-        return isinstance(threading.current_thread(), _HelperThread)
+        return isinstance(threading.current_thread(), HelperThread)
 
     # -- closing ----------------------------------------------------------------------------
 
@@ -424,7 +284,7 @@ class SyncRuntime:
             slots = list(self._slots)
             if self._helper_slot is not None:
                 slots.append(self._helper_slot)
-            running = _get_running_loop()
+            running = get_running_loop()
             if running is not None and any(running is slot.loop for slot in slots):
                 raise RuntimeError(
                     "close() was called from inside one of this client's own calls; "
@@ -433,10 +293,10 @@ class SyncRuntime:
             self._closed = True
             self._slots = []
             self._helper_slot = None
-        if _in_async_context():  # this thread cannot run the loops: close them from another
+        if in_async_context():  # this thread cannot run the loops: close them from another
             errors: list[BaseException] = []
             closer = threading.Thread(
-                target=_close_all, args=(slots, errors), name="ignisign-sync-close"
+                target=close_all, args=(slots, errors), name="ignisign-sync-close"
             )
             closer.start()
             closer.join()
@@ -444,7 +304,7 @@ class SyncRuntime:
                 raise errors[0]
         else:
             errors = []
-            _close_all(slots, errors)
+            close_all(slots, errors)
             if errors:
                 raise errors[0]
 
@@ -459,17 +319,9 @@ class SyncRuntime:
         self._helper_slot = None
         self._tokens = SharedTokens()
         self._pid = os.getpid()
-        if not self._per_thread:  # a caller's transport or http_client: the parent's connections
+        if not self._fork_safe:  # a caller's transport or http_client: the parent's connections
             self._closed = True
             self._closed_message = FORKED_MESSAGE
-
-
-def _close_all(slots: list[_Slot], errors: list[BaseException]) -> None:
-    for slot in slots:
-        try:
-            slot.close()
-        except Exception as exc:
-            errors.append(exc)
 
 
 def _after_fork_in_child() -> None:

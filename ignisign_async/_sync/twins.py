@@ -21,17 +21,22 @@ Nothing here knows an endpoint: the logic stays in the async core.
 from __future__ import annotations
 
 import contextlib
-import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from functools import partial
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, NoReturn, TypeVar
 
 import httpx
 
 from .._client import ClientState
 from .._raw import RawResponses
+from ..webhooks._parse import WebhookBody
+from ..webhooks._router import CallbackFailure, ConsumeResult, WebhookCallback, callback_failed
+from .iterators import iterate, iterate_bytes
 from .raw import SyncRawResponses
-from .runtime import ClientFactory, Pin, SyncRuntime, View, loop_free_transport
+from .runtime import Pin, SyncRuntime, View
+from .transport import TwinFactory, runtime_for
 
 if TYPE_CHECKING:
     from .._client import AsyncIgnisign
@@ -44,100 +49,12 @@ __all__ = [
     "StreamTwin",
     "RouterTwin",
     "StreamContext",
-    "iterate",
-    "iterate_bytes",
 ]
 
 _T = TypeVar("_T")
 _C = TypeVar("_C", bound="ClientTwin")
 _S = TypeVar("_S", bound="StreamTwin")
 _RT = TypeVar("_RT", bound="RouterTwin[Any]")
-_DONE: Final = object()
-
-
-# -- iterators ------------------------------------------------------------------------------
-
-
-async def _step(iterator: AsyncIterator[_T]) -> _T | object:
-    try:
-        return await iterator.__anext__()
-    except StopAsyncIteration:
-        return _DONE
-
-
-def iterate(pin: Pin, iterator: AsyncIterator[_T]) -> Iterator[_T]:
-    """Iterate ``iterator`` from sync code: each ``next()`` runs one step on the pinned loop.
-
-    Leaving the loop early (``break``, an exception, the iterator dropped) closes the async
-    iterator too, on its own loop when this thread may still run it.
-    """
-    finished = False
-    try:
-        while True:
-            item = pin.run(_step(iterator))
-            if item is _DONE:
-                finished = True
-                return
-            yield cast(_T, item)
-    finally:
-        if not finished:
-            _close_iterator(pin, iterator)
-
-
-def _close_iterator(pin: Pin, iterator: AsyncIterator[Any]) -> None:
-    aclose = getattr(iterator, "aclose", None)
-    if aclose is not None:
-        # else the loop's async-generator hooks close it, at the latest when the loop closes
-        with contextlib.suppress(Exception):
-            pin.run(aclose())
-
-
-BATCH_BYTES: Final = 256 * 1024
-"""At most this much body per loop step: small enough to stay in a CPU cache (1 MiB batches
-measured slower in process), large enough to amortise the step."""
-BATCH_SECONDS: Final = 0.002
-"""No more chunks join a batch after this long: a slow network hands each chunk over at once."""
-
-
-async def _step_bytes(
-    iterator: AsyncIterator[bytes],
-) -> tuple[list[bytes], bool, Exception | None]:
-    """The chunks that arrive within ~2 ms, up to 256 KiB: (chunks, ended, error after them)."""
-    chunks: list[bytes] = []
-    size = 0
-    started = time.monotonic()
-    while True:
-        try:
-            chunk = await iterator.__anext__()
-        except StopAsyncIteration:
-            return chunks, True, None
-        except Exception as exc:
-            if not chunks:
-                raise
-            return chunks, True, exc  # hand over what arrived first, then the error
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= BATCH_BYTES or time.monotonic() - started >= BATCH_SECONDS:
-            return chunks, False, None
-
-
-def iterate_bytes(pin: Pin, iterator: AsyncIterator[bytes]) -> Iterator[bytes]:
-    """:func:`iterate` for a body: one loop step fetches every chunk already on its way.
-
-    A loop step costs ~7 µs, about what reading a 64 KiB chunk costs in process; batching the
-    chunks that arrive within 2 ms (up to 256 KiB) amortises it, while a slow network still
-    hands each chunk over as soon as it arrived.
-    """
-    ended = False
-    try:
-        while not ended:
-            chunks, ended, error = pin.run(_step_bytes(iterator))
-            yield from chunks
-            if error is not None:
-                raise error
-    finally:
-        if not ended:
-            _close_iterator(pin, iterator)
 
 
 # -- the client and its sub-clients ------------------------------------------------------------
@@ -221,12 +138,12 @@ class ClientTwin(ResourceTwin):
 
     def __init__(
         self,
-        factory: ClientFactory,
+        factory: TwinFactory,
         *,
-        transport: httpx.AsyncBaseTransport | None,
-        http_client: httpx.AsyncClient | None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
+        http_client: httpx.Client | httpx.AsyncClient | None,
     ) -> None:
-        runtime = SyncRuntime(factory, per_thread=loop_free_transport(transport, http_client))
+        runtime = runtime_for(factory, transport, http_client)
         self._bind(runtime, None, runtime.home)
 
     def _bind(self, runtime: SyncRuntime, view: View | None, target: AsyncIgnisign) -> None:
@@ -287,6 +204,10 @@ class ClientTwin(ResourceTwin):
 
 
 # -- downloads ------------------------------------------------------------------------------
+
+
+async def _wait(awaitable: Awaitable[object], client: AsyncIgnisign) -> object:
+    return await awaitable
 
 
 async def _enter(manager: contextlib.AbstractAsyncContextManager[_T]) -> _T:
@@ -411,16 +332,17 @@ class RouterTwin(Generic[_C]):
 
         def webhook_view(request):                                # Django
             result = router.consume(request.body)                 # blocks until callbacks ran
-            return JsonResponse({"ok": result.ok})
+            return JsonResponse({"ok": result.ok}, status=200 if result.ok else 500)
 
-    Plain-function callbacks run in the thread that calls ``consume``; async ones on its loop.
+    Plain-function callbacks run in the thread that calls ``consume``, with no event loop running
+    (Django's ORM works there); ``async def`` ones run on that thread's private loop, in turn.
     ``consume`` raises :class:`~ignisign_async.WebhookError` for a malformed body and
     :class:`~ignisign_async.WebhookVerificationError` for one that fails verification (no callback
     runs then); a callback that raises is logged and reported in the result, never raised.
     """
 
     # The base of the generated SyncWebhookRouter. Registrations live in ``_target``, an async
-    # router that never consumes anything itself. Each ``consume`` runs on the calling thread's
+    # router that never consumes anything itself. Its async methods run on the calling thread's
     # loop, through a router bound to that loop's client with the same registrations.
 
     __slots__ = ("_client", "_target")
@@ -437,6 +359,32 @@ class RouterTwin(Generic[_C]):
     def client(self) -> _C:
         """The sync client whose app id, environment and credentials verify events."""
         return self._client
+
+    def consume(self, body: WebhookBody) -> ConsumeResult:
+        """Verify and parse ``body``, then run every matching callback in registration order.
+
+        The body is verified on this thread's private event loop. Plain-function callbacks then
+        run right here, in the calling thread, with no event loop running: Django's ORM, Flask's
+        request context and asyncio-aware libraries work in them, and they may call the sync
+        client. ``async def`` callbacks (and awaitables a plain function returns) are run to
+        completion on the private loop, one at a time. Raises :class:`~ignisign_async.WebhookError`
+        or :class:`~ignisign_async.WebhookVerificationError` before any callback runs; a callback
+        that raises is logged and reported in the result (answer IgniSign with a 5xx then).
+        """
+        event = self._call(lambda router: router.verify(body))
+        ran: list[WebhookCallback] = []
+        failed: list[CallbackFailure] = []
+        for registration in [r for r in self._target.registrations if r.matches(event)]:
+            callback = registration.callback
+            try:
+                result = callback(event)
+                if inspect.isawaitable(result):  # an async callback's coroutine, for instance
+                    self._client._runtime.call(self._client._view, partial(_wait, result))
+            except Exception as exc:
+                failed.append(callback_failed(callback, event, exc))
+            else:
+                ran.append(callback)
+        return ConsumeResult(event, tuple(ran), tuple(failed))
 
     def _call(self, fn: Callable[[WebhookRouter], Coroutine[Any, Any, _T]]) -> _T:
         async def on_loop(client: AsyncIgnisign) -> _T:

@@ -28,6 +28,7 @@ __all__ = [
     "WebhookEventPage",
     "ResentWebhookEvent",
     "TokenCheckResult",
+    "ResentFailedEvents",
 ]
 
 
@@ -170,3 +171,16 @@ class TokenCheckResult(Model):
     bad_related_id: bool = False
     error_str: object = None
     context: object = None
+
+
+@final
+@model
+class ResentFailedEvents(Model):
+    """What ``client.webhooks.resend_failed(webhook_id)`` resent: each FAILED event, once::
+
+        resent = client.webhooks.resend_failed(webhook_id)
+        print(f"{len(resent.event_ids)} event(s) delivered again")
+    """
+
+    webhook_id: str
+    event_ids: tuple[str, ...]

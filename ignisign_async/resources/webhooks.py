@@ -12,6 +12,7 @@ from .._types import NOT_GIVEN, NotGiven
 from ..models.webhook_events import WebhookEventFilter
 from ..models.webhooks import (
     RemovedWebhook,
+    ResentFailedEvents,
     ResentWebhookEvent,
     TokenCheckResult,
     WebhookEndpoint,
@@ -126,6 +127,28 @@ class Webhooks(Resource):
         client = self._client
         payload = {"token": token, "appId": client.app_id, "appEnv": client.app_env}
         return await self._request(CHECK_TOKEN, json=payload, cast=TokenCheckResult)
+
+    async def resend_failed(self, webhook_id: str) -> ResentFailedEvents:
+        """Deliver again, once each, every event of an endpoint whose delivery FAILED::
+
+            resent = await client.webhooks.resend_failed(webhook_id)   # after a callback fix
+
+        The FAILED records are all listed first, then resent oldest first (so that a callback
+        tracking a status ends on the latest). A resent event is PENDING, then SUCCESS or FAILED
+        again: calling this twice never resends one twice unless its new delivery failed too. If
+        a resend call fails, the error is raised and the events not resent yet stay FAILED.
+        """
+        listed = [record async for record in self.iter_events(webhook_id, filter="FAILED")]
+        listed.reverse()  # IgniSign lists the newest first: ties keep that order, reversed
+        failed = [r.id for r in sorted(listed, key=_oldest_first)]
+        for event_id in failed:
+            await self.resend_event(webhook_id, event_id)
+        return ResentFailedEvents(webhook_id=webhook_id, event_ids=tuple(failed))
+
+
+def _oldest_first(record: WebhookEventRecord) -> tuple[bool, float]:
+    when = record.created_at
+    return when is None, 0.0 if when is None else when.timestamp()
 
 
 def _omit_none(value: str | None) -> str | NotGiven:

@@ -69,14 +69,14 @@ class Ignisign(ClientTwin):
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         deadline: float | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.Client | httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         token_store: TokenStore | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
-            lambda _tokens: AsyncIgnisign(
+            lambda transport, http_client, _tokens: AsyncIgnisign(
                 app_id,
                 app_env,
                 secret,

@@ -20,6 +20,7 @@ from ..models.webhook_events import (
     SignerEvent,
     WebhookApplicationAction,
     WebhookDocumentRequestAction,
+    WebhookEvent,
     WebhookMessageNature,
     WebhookSignatureAction,
     WebhookSignatureImageAction,
@@ -31,7 +32,7 @@ from ..models.webhook_events import (
     WebhookTopic,
 )
 from ..webhooks._parse import WebhookBody
-from ..webhooks._router import ConsumeResult, WebhookCallback, WebhookRegistration
+from ..webhooks._router import WebhookCallback, WebhookRegistration
 
 if TYPE_CHECKING:
     from ._client import Ignisign  # noqa: F401 (named in a string)
@@ -55,9 +56,10 @@ class SyncWebhookRouter(RouterTwin["Ignisign"]):
 
         def webhook_view(request):                                # Django
             result = router.consume(request.body)                 # blocks until callbacks ran
-            return JsonResponse({"ok": result.ok})
+            return JsonResponse({"ok": result.ok}, status=200 if result.ok else 500)
 
-    Plain-function callbacks run in the thread that calls ``consume``; async ones on its loop.
+    Plain-function callbacks run in the thread that calls ``consume``, with no event loop running
+    (Django's ORM works there); ``async def`` ones run on that thread's private loop, in turn.
     ``consume`` raises :class:`~ignisign_async.WebhookError` for a malformed body and
     :class:`~ignisign_async.WebhookVerificationError` for one that fails verification (no callback
     runs then); a callback that raises is logged and reported in the result, never raised.
@@ -173,11 +175,9 @@ class SyncWebhookRouter(RouterTwin["Ignisign"]):
         """Register for ``APP`` events (settings or membership updated, archived)."""
         return self._target.on_application(action, msg_nature)
 
-    def consume(self, body: WebhookBody) -> ConsumeResult:
-        """Parse, verify, then run every matching callback in registration order.
+    def verify(self, body: WebhookBody) -> WebhookEvent:
+        """Parse and verify ``body`` (as :meth:`consume` does), and run no callback::
 
-        Raises :class:`WebhookError` (malformed body) or :class:`WebhookVerificationError`
-        (wrong ``appId``/``appEnv``, refused token, or a token check that could not be made)
-        before any callback runs. Callback failures are collected in the result, not raised.
+        event = router.verify(request_body)      # the token is spent now
         """
-        return self._call(lambda router: router.consume(body))
+        return self._call(lambda router: router.verify(body))

@@ -11,6 +11,7 @@ from .._sync.twins import ResourceTwin
 from ..models.webhook_events import WebhookEventFilter
 from ..models.webhooks import (
     RemovedWebhook,
+    ResentFailedEvents,
     ResentWebhookEvent,
     TokenCheckResult,
     WebhookEndpoint,
@@ -87,3 +88,15 @@ class Webhooks(ResourceTwin):
         ``client.webhook_router()`` does this for every event it consumes.
         """
         return self._call(lambda c: c.webhooks.check_token(token))
+
+    def resend_failed(self, webhook_id: str) -> ResentFailedEvents:
+        """Deliver again, once each, every event of an endpoint whose delivery FAILED::
+
+            resent = client.webhooks.resend_failed(webhook_id)   # after a callback fix
+
+        The FAILED records are all listed first, then resent oldest first (so that a callback
+        tracking a status ends on the latest). A resent event is PENDING, then SUCCESS or FAILED
+        again: calling this twice never resends one twice unless its new delivery failed too. If
+        a resend call fails, the error is raised and the events not resent yet stay FAILED.
+        """
+        return self._call(lambda c: c.webhooks.resend_failed(webhook_id))

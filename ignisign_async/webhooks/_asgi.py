@@ -2,9 +2,11 @@
 
 Answers:
 
-* 200 ``{"ok": true, "topic": ..., "action": ..., "callbacks": n, "failed": m}`` once the event is
-  verified and dispatched (``callbacks`` callbacks ran, ``failed`` of them raised: the token is
-  spent, so asking IgniSign to redeliver would not help);
+* 200 ``{"ok": true, "topic": ..., "action": ..., "callbacks": n, "failed": 0}`` once the event is
+  verified and every matching callback ran;
+* 500 with the same body (``"ok": false``, ``failed`` > 0) when a callback raised: IgniSign then
+  records the delivery FAILED, and ``client.webhooks.resend_failed(webhook_id)`` delivers it again
+  (with a new token) once the callback is fixed;
 * 400 malformed body, 401 failed verification, 503 when the token could not be checked because
   IgniSign was unreachable or failing (IgniSign may then deliver again);
 * 405 for any method but POST, 415 without ``Content-Type: application/json``, 413 as soon as the
@@ -114,13 +116,13 @@ class WebhookASGIApp:
             return 500, _error("INTERNAL_ERROR", "The webhook could not be processed"), []
         event = result.event
         payload = {
-            "ok": True,
+            "ok": result.ok,
             "topic": event.topic.value,
             "action": str(event.action),
             "callbacks": len(result.ran) + len(result.failed),
             "failed": len(result.failed),
         }
-        return 200, payload, []
+        return 200 if result.ok else 500, payload, []
 
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:

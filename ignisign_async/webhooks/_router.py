@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ._asgi import WebhookASGIApp
 
 __all__ = ["WebhookRouter", "WebhookRegistration", "ConsumeResult", "CallbackFailure"]
+__all__ += ["callback_failed"]
 
 logger = logging.getLogger("ignisign_async.webhooks")
 
@@ -92,8 +93,9 @@ class CallbackFailure:
 class ConsumeResult:
     """What :meth:`WebhookRouter.consume` did: the event, the callbacks that ran, those that failed.
 
-    ``ok`` is false when a callback raised; the event was verified all the same, so answering
-    IgniSign with a success is still right (the token is spent: a redelivery would be refused).
+    ``ok`` is false when a callback raised: answer IgniSign with a 5xx then (the ASGI endpoint
+    does), so that it records the delivery as failed and :meth:`Webhooks.resend_failed
+    <ignisign_async.resources.webhooks.Webhooks.resend_failed>` can bring the event back.
     """
 
     event: WebhookEvent
@@ -293,13 +295,20 @@ class WebhookRouter:
         (wrong ``appId``/``appEnv``, refused token, or a token check that could not be made)
         before any callback runs. Callback failures are collected in the result, not raised.
         """
+        return await self._dispatch(await self.verify(body))
+
+    async def verify(self, body: WebhookBody) -> WebhookEvent:
+        """Parse and verify ``body`` (as :meth:`consume` does), and run no callback::
+
+        event = await router.verify(request_body)      # the token is spent now
+        """
         try:
             parsed = parse_event(body)
             await verify(self._client, parsed.event, parsed.token)
         except WebhookError as exc:
             logger.debug("Webhook refused (%s): %s", exc.code, exc)  # the caller sees it raised
             raise
-        return await self._dispatch(parsed.event)
+        return parsed.event
 
     async def _dispatch(self, event: WebhookEvent) -> ConsumeResult:
         ran: list[WebhookCallback] = []
@@ -309,14 +318,7 @@ class WebhookRouter:
             try:
                 await self._run(registration, event)
             except Exception as exc:
-                logger.error(
-                    "Webhook callback %s failed on %s/%s",
-                    _name(callback),
-                    event.topic.value,
-                    event.action,
-                    exc_info=exc,
-                )
-                failed.append(CallbackFailure(callback, exc))
+                failed.append(callback_failed(callback, event, exc))
             else:
                 ran.append(callback)
         return ConsumeResult(event, tuple(ran), tuple(failed))
@@ -341,6 +343,16 @@ class WebhookRouter:
         from ._asgi import WebhookASGIApp
 
         return WebhookASGIApp(self, max_body_size=max_body_size)
+
+
+def callback_failed(
+    callback: WebhookCallback, event: WebhookEvent, exc: Exception
+) -> CallbackFailure:
+    """Log that ``callback`` raised ``exc`` on ``event``; the failure, for the result."""
+    name = getattr(callback, "__qualname__", None) or repr(callback)
+    topic, action = event.topic.value, event.action
+    logger.error("Webhook callback %s failed on %s/%s", name, topic, action, exc_info=exc)
+    return CallbackFailure(callback, exc)
 
 
 def _boxed(callback: WebhookCallback, event: WebhookEvent) -> tuple[object]:
@@ -383,7 +395,3 @@ def _action_arg(action: str | None, topic: WebhookTopic | None) -> str | None:
         allowed = ", ".join(sorted(_ALL_ACTIONS))
         raise ValueError(f"action must be one of {allowed}; got {action!r}")
     return action
-
-
-def _name(callback: object) -> str:
-    return getattr(callback, "__qualname__", None) or repr(callback)

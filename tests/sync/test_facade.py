@@ -257,3 +257,17 @@ def test_the_async_client_is_still_what_runs(api: FakeApi, client: Ignisign) -> 
     runtime = client._runtime
     assert isinstance(runtime.home, AsyncIgnisign)
     assert runtime.per_thread
+
+
+@pytest.mark.parametrize("transport", [None, httpx.MockTransport(lambda r: httpx.Response(200))])
+def test_a_missing_app_id_raises_the_value_error_alone(
+    monkeypatch: pytest.MonkeyPatch, transport: httpx.AsyncBaseTransport | None
+) -> None:
+    monkeypatch.delenv("IGNISIGN_APP_ID", raising=False)
+    with pytest.raises(ValueError, match="app_id is required") as raised:
+        Ignisign(app_env=APP_ENV, secret=SECRET, transport=transport)
+    assert raised.value.__cause__ is None
+    assert raised.value.__context__ is None  # no internal exception shown before it
+    shown = "".join(traceback.format_exception(raised.value))
+    assert "During handling" not in shown
+    assert "AttributeError" not in shown

@@ -120,8 +120,16 @@ def assert_names_resolve(func: Any) -> None:
 
 
 def test_the_sync_client_takes_the_async_clients_arguments() -> None:
-    public = [p for p in parameters(AsyncIgnisign.__init__) if not p[0].startswith("_")]
-    assert parameters(Ignisign.__init__) == public  # the internal ``_tokens`` is the runtime's
+    wider = {  # the sync client takes httpx's sync transports and clients too
+        "httpx.AsyncBaseTransport | None": "httpx.BaseTransport | httpx.AsyncBaseTransport | None",
+        "httpx.AsyncClient | None": "httpx.Client | httpx.AsyncClient | None",
+    }
+    public = [
+        (name, kind, default, wider.get(annotation, annotation))
+        for name, kind, default, annotation in parameters(AsyncIgnisign.__init__)
+        if not name.startswith("_")  # the internal ``_tokens`` is the runtime's
+    ]
+    assert parameters(Ignisign.__init__) == public
     assert list(inspect.get_annotations(Ignisign)) == list(inspect.get_annotations(AsyncIgnisign))
 
 

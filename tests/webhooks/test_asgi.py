@@ -34,7 +34,9 @@ async def post(
         )
 
 
-async def test_200_reports_what_ran(client: AsyncIgnisign, api: TokenAPI) -> None:
+async def test_500_when_a_callback_failed_200_when_all_ran(
+    client: AsyncIgnisign, api: TokenAPI
+) -> None:
     router = client.webhook_router()
     seen: list[WebhookEvent] = []
 
@@ -49,10 +51,10 @@ async def test_200_reports_what_ran(client: AsyncIgnisign, api: TokenAPI) -> Non
     router.add(lambda event: None, "SIGNER")
     response = await post(router.asgi(), event_bytes("SIGNATURE_REQUEST", "LAUNCHED"))
 
-    assert response.status_code == 200
+    assert response.status_code == 500  # IgniSign records the delivery FAILED: it can be resent
     assert response.headers["content-type"] == "application/json"
     assert response.json() == {
-        "ok": True,
+        "ok": False,
         "topic": "SIGNATURE_REQUEST",
         "action": "LAUNCHED",
         "callbacks": 2,
@@ -60,6 +62,15 @@ async def test_200_reports_what_ran(client: AsyncIgnisign, api: TokenAPI) -> Non
     }
     assert len(seen) == 1
     assert len(api.checks) == 1
+
+    router.remove(router.registrations[-2])  # ``broken``
+    api.valid.add("second-token")
+    body = json.dumps(event_dict("SIGNATURE_REQUEST", "LAUNCHED", token="second-token"))
+    response = await post(router.asgi(), body.encode())
+    assert response.status_code == 200
+    assert response.json()["ok"] is True
+    assert (response.json()["callbacks"], response.json()["failed"]) == (1, 0)
+    assert len(seen) == 2
 
 
 async def test_charset_parameter_is_accepted(client: AsyncIgnisign) -> None:
