@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -39,6 +40,14 @@ class Served:
         answer = httpx.request(method, self.base_url + path)
         answer.raise_for_status()
         return answer
+
+    def settle(self, webhook_id: str) -> None:
+        """Wait until no delivery to the endpoint is PENDING (the emulator delivers in the
+        background, after each answer)."""
+        deadline = time.monotonic() + 30
+        while any(r.status == "PENDING" for r in self.client.webhooks.iter_events(webhook_id)):
+            assert time.monotonic() < deadline, "webhook deliveries still pending after 30 s"
+            time.sleep(0.05)
 
     def published_request(self, title: str = "Lease") -> tuple[str, str]:
         """A published request with one PDF and one signer: ``(request id, document id)``."""
@@ -97,6 +106,11 @@ def served() -> Iterator[Served]:
             settings["IGNISIGN_APP_SECRET"],
             base_url=settings["IGNISIGN_BASE_URL"],
         )
+        # One attempt per delivery: a failed one is FAILED at once, not retried for seconds.
+        retries = httpx.post(
+            settings["IGNISIGN_BASE_URL"] + "/_fake/webhooks/retries", json={"attempts": 1}
+        )
+        assert retries.status_code == 200, retries.text
         with client:
             yield Served(env=settings, client=client)
     finally:
@@ -112,8 +126,11 @@ def webhook_id(served: Served) -> str:
 
 @pytest.fixture(scope="module")
 def completed(served: Served, webhook_id: str) -> tuple[str, str]:
-    """A completed request and its document (made after the webhook endpoint)."""
-    return served.completed_request("Completed lease")
+    """A completed request and its document (made after the webhook endpoint), its deliveries
+    done (FAILED)."""
+    request = served.completed_request("Completed lease")
+    served.settle(webhook_id)
+    return request
 
 
 @pytest.fixture
