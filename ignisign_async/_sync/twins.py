@@ -25,7 +25,7 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from functools import partial
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, TypeVar
 
 import httpx
 
@@ -36,6 +36,7 @@ from ..webhooks._router import CallbackFailure, ConsumeResult, WebhookCallback, 
 from .iterators import iterate, iterate_bytes
 from .raw import SyncRawResponses
 from .runtime import Pin, SyncRuntime, View
+from .streams import StreamContext
 from .transport import TwinFactory, runtime_for
 
 if TYPE_CHECKING:
@@ -203,82 +204,8 @@ class ClientTwin(ResourceTwin):
         return twin(self, fn(self._target))
 
 
-# -- downloads ------------------------------------------------------------------------------
-
-
 async def _wait(awaitable: Awaitable[object], client: AsyncIgnisign) -> object:
     return await awaitable
-
-
-async def _enter(manager: contextlib.AbstractAsyncContextManager[_T]) -> _T:
-    return await manager.__aenter__()
-
-
-async def _exit(
-    manager: contextlib.AbstractAsyncContextManager[Any],
-    exc_type: type[BaseException] | None,
-    exc: BaseException | None,
-    tb: TracebackType | None,
-) -> bool | None:
-    return await manager.__aexit__(exc_type, exc, tb)
-
-
-class StreamContext(contextlib.AbstractContextManager[_S]):
-    """``with client.proofs.stream_asic(document_id) as stream:`` -- a download, from sync code.
-
-    Entering opens the async download on this thread's loop and wraps it in ``twin``; the
-    stream's methods and the exit run on that same loop.
-    """
-
-    __slots__ = ("_manager", "_open", "_pin", "_runtime", "_twin", "_view")
-
-    def __init__(
-        self,
-        runtime: SyncRuntime,
-        view: View | None,
-        twin: type[_S],
-        open_: Callable[[AsyncIgnisign], contextlib.AbstractAsyncContextManager[DownloadStream]],
-    ) -> None:
-        self._runtime = runtime
-        self._view = view
-        self._twin = twin
-        self._open = open_
-        self._pin: Pin | None = None
-        self._manager: contextlib.AbstractAsyncContextManager[DownloadStream] | None = None
-
-    def __enter__(self) -> _S:
-        if self._pin is not None:
-            raise RuntimeError("this download was already opened; call the method again")
-        pin = self._runtime.pin(self._view)
-        manager = self._open(pin.client)
-        stream = pin.run(_enter(manager))
-        self._pin, self._manager = pin, manager
-        return self._twin(stream, pin)
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> bool | None:
-        assert self._pin is not None
-        assert self._manager is not None
-        return self._pin.run(_exit(self._manager, exc_type, exc, tb))
-
-    def __iter__(self) -> NoReturn:
-        raise TypeError(_STREAM_HINT)
-
-    def __getattr__(self, name: str) -> NoReturn:
-        if not name.startswith("_") and hasattr(self._twin, name):
-            raise AttributeError(f"{name!r} belongs to the stream: {_STREAM_HINT}")
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-
-_STREAM_HINT: Final = (
-    "stream_*() gives a context manager, to enter with `with`: `with"
-    " client.proofs.stream_signature_proof(document_id) as stream: stream.save(path)`;"
-    " download_*(..., to) does it in one call"
-)
 
 
 class StreamTwin:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .signature_requests import *  # noqa: F403
     from .signers import *  # noqa: F403
     from .webhook_events import *  # noqa: F403
+    from .webhook_topics import *  # noqa: F403
     from .webhooks import *  # noqa: F403
 
 AREAS: Final = (
@@ -36,6 +37,7 @@ AREAS: Final = (
     "documents",
     "proofs",
     "webhooks",
+    "webhook_topics",
     "webhook_events",
     "pagination",
     "health",

@@ -13,12 +13,8 @@ from typing import Any, final
 from ._base import Model, model
 from .enums import AppEnv
 from .pagination import PaginationData
-from .webhook_events import (
-    IgnisignErrorInfo,
-    WebhookEventStatus,
-    WebhookMessageNature,
-    WebhookTopic,
-)
+from .webhook_events import IgnisignErrorInfo
+from .webhook_topics import WebhookEventStatus, WebhookMessageNature, WebhookTopic
 
 __all__ = [
     "WebhookEndpoint",
@@ -178,8 +174,8 @@ class TokenCheckResult(Model):
 class ResentFailedEvents(Model):
     """What ``client.webhooks.resend_failed(webhook_id)`` resent: each FAILED event, once::
 
-        resent = client.webhooks.resend_failed(webhook_id)
-        print(f"{len(resent.event_ids)} event(s) delivered again")
+    resent = client.webhooks.resend_failed(webhook_id)
+    print(f"{len(resent.event_ids)} event(s) delivered again")
     """
 
     webhook_id: str

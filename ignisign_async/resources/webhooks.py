@@ -9,7 +9,7 @@ from .._args import enum_arg, page_arg
 from .._errors import APIResponseValidationError
 from .._routes import Route
 from .._types import NOT_GIVEN, NotGiven
-from ..models.webhook_events import WebhookEventFilter
+from ..models.webhook_topics import WebhookEventFilter
 from ..models.webhooks import (
     RemovedWebhook,
     ResentFailedEvents,

@@ -8,7 +8,7 @@ import builtins
 from collections.abc import Iterator
 
 from .._sync.twins import ResourceTwin
-from ..models.webhook_events import WebhookEventFilter
+from ..models.webhook_topics import WebhookEventFilter
 from ..models.webhooks import (
     RemovedWebhook,
     ResentFailedEvents,

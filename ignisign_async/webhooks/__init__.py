@@ -22,9 +22,8 @@ from ..models.webhook_events import (
     SignerEvent,
     WebhookContent,
     WebhookEvent,
-    WebhookMessageNature,
-    WebhookTopic,
 )
+from ..models.webhook_topics import WebhookMessageNature, WebhookTopic
 from ._asgi import WebhookASGIApp
 from ._parse import WebhookBody
 from ._router import (

@@ -29,9 +29,11 @@ from ..models.webhook_events import (
     SignatureSessionWebhookContent,
     SignatureWebhookContent,
     SignerWebhookContent,
+    WebhookEvent,
+)
+from ..models.webhook_topics import (
     WebhookApplicationAction,
     WebhookDocumentRequestAction,
-    WebhookEvent,
     WebhookMessageNature,
     WebhookSignatureAction,
     WebhookSignatureImageAction,

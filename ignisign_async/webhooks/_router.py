@@ -23,9 +23,11 @@ from ..models.webhook_events import (
     SignatureRequestEvent,
     SignatureSessionEvent,
     SignerEvent,
+    WebhookEvent,
+)
+from ..models.webhook_topics import (
     WebhookApplicationAction,
     WebhookDocumentRequestAction,
-    WebhookEvent,
     WebhookMessageNature,
     WebhookSignatureAction,
     WebhookSignatureImageAction,

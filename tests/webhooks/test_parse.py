@@ -20,6 +20,9 @@ from ignisign_async.models.webhook_events import (
     SignatureSessionWebhookContent,
     SignatureWebhookContent,
     SignerWebhookContent,
+    WebhookSignatureRequestSigner,
+)
+from ignisign_async.models.webhook_topics import (
     WebhookApplicationAction,
     WebhookDocumentRequestAction,
     WebhookMessageNature,
@@ -28,7 +31,6 @@ from ignisign_async.models.webhook_events import (
     WebhookSignatureProfileAction,
     WebhookSignatureProofAction,
     WebhookSignatureRequestAction,
-    WebhookSignatureRequestSigner,
     WebhookSignatureSessionAction,
     WebhookSignerAction,
     WebhookTopic,

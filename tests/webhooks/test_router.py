@@ -16,6 +16,8 @@ from ignisign_async.models.webhook_events import (
     SignatureRequestEvent,
     SignatureRequestWebhookContent,
     WebhookEvent,
+)
+from ignisign_async.models.webhook_topics import (
     WebhookMessageNature,
     WebhookSignatureRequestAction,
     WebhookSignerAction,
