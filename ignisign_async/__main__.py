@@ -1,5 +1,5 @@
-"""``python -m ignisign_async demo``: see :mod:`ignisign_async._demo`."""
+"""``python -m ignisign_async``: the ``ignisign`` command line (see :mod:`ignisign_async._cli`)."""
 
-from ._demo import main
+from ._cli import main
 
 raise SystemExit(main())

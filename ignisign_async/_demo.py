@@ -1,17 +1,16 @@
-"""``python -m ignisign_async demo``: the main workflow, end to end, on the emulator by default.
+"""``ignisign demo`` (``python -m ignisign_async demo``): the main workflow, end to end.
 
-List the signature profiles, read the inputs a signer needs, then send a PDF for signature in one
-call (``signature_requests.send``: signer, request, document, upload with a progress display,
-publish), wait for the outcome (``signature_requests.wait``) while the emulator signs, receive the
-webhook events through a router, stream the signature proof to a file, and print a summary. With
-``--live`` the same runs against the real API (``IGNISIGN_*`` variables), where signing is done by
-a person: the demo then waits up to ``--wait`` seconds for the request to complete.
+On the emulator by default: list the signature profiles, read the inputs a signer needs, then send
+a PDF for signature in one call (``signature_requests.send``: signer, request, document, upload
+with a progress display, publish), wait for the outcome (``signature_requests.wait``) while the
+emulator signs, receive the webhook events through a router, stream the signature proof to a file,
+and print a summary. With ``--live`` the same runs against the real API (``IGNISIGN_*``
+variables), where signing is done by a person: the demo then waits up to ``--wait`` seconds for
+the request to complete.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
     from .testing import FakeIgnisign
     from .webhooks import WebhookEvent
 
-__all__ = ["main"]
+__all__ = ["run"]
 
 _SAMPLE_INPUTS: dict[str, object] = {
     SignerInputRef.FIRST_NAME.value: "Ada",
@@ -201,46 +200,3 @@ async def _sign_soon(fake: FakeIgnisign, request_id: str) -> None:
     await anyio.sleep(0.5)
     fake.sign(request_id)
     await fake.deliver_pending()
-
-
-async def _main(args: argparse.Namespace) -> int:
-    out_path = Path(args.out)
-    stream = sys.stdout
-
-    def say(line: str) -> None:
-        if not args.quiet:
-            print(line, file=stream, flush=True)
-
-    if args.live:
-        try:
-            live = AsyncIgnisign()
-        except ValueError as exc:  # a variable is missing or wrong: one line, no traceback
-            print(f"python -m ignisign_async demo --live: {exc}", file=sys.stderr)
-            return 2
-        say("IgniSign demo against the live API (IGNISIGN_* variables)")
-        async with live as client:
-            return await run(
-                client, out_path=out_path, fake=None, wait=args.wait, say=say, stream=stream
-            )
-    from .testing import FakeIgnisign
-
-    fake = FakeIgnisign()
-    say(f"IgniSign demo on the built-in emulator (app {fake.app_id}, {fake.app_env})")
-    async with fake.client() as client:
-        return await run(client, out_path=out_path, fake=fake, wait=0.0, say=say, stream=stream)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m ignisign_async``."""
-    parser = argparse.ArgumentParser(prog="python -m ignisign_async")
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="run the main workflow (on the emulator by default)")
-    demo.add_argument("--live", action="store_true", help="use the real API (IGNISIGN_* variables)")
-    demo.add_argument("--out", default="proof.pdf", help="where to save the signature proof")
-    demo.add_argument("--wait", type=float, default=600.0, help="live: seconds to wait for signing")
-    demo.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    args = parser.parse_args(argv)
-    try:
-        return anyio.run(_main, args)
-    except KeyboardInterrupt:
-        return 130

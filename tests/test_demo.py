@@ -49,5 +49,5 @@ def test_demo_live_without_the_variables_says_so_in_one_line() -> None:
     assert completed.returncode == 2
     assert completed.stdout == ""
     assert completed.stderr == (
-        "python -m ignisign_async demo --live: app_id is required (argument or IGNISIGN_APP_ID)\n"
+        "error: CONFIG: no application id: set IGNISIGN_APP_ID or pass --app-id\n"
     )
