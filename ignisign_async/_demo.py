@@ -29,6 +29,7 @@ from .models.enums import (
 
 if TYPE_CHECKING:
     from .models.signature_profiles import SignatureProfile
+    from .models.signature_requests import SentSignatureRequest, SignatureRequestContext
     from .testing import FakeIgnisign
     from .webhooks import WebhookEvent
 
@@ -117,57 +118,15 @@ async def run(
     stream: TextIO,
 ) -> int:
     """The workflow; returns the process exit code."""
-    events: list[WebhookEvent] = []
-    router = client.webhook_router()
-
-    @router.on(None)
-    async def record(event: WebhookEvent) -> None:
-        events.append(event)
-
-    if fake is not None:
-        from .testing import asgi_sender
-
-        fake.webhook_sender = asgi_sender(router.asgi())
-        await client.webhooks.create(
-            url="https://demo.invalid/ignisign/webhooks", description="demo"
-        )
-
+    events = await _listen(client, fake)
     profiles = await client.signature_profiles.list()
     profile = _pick_profile(profiles)
     say(f"1. {len(profiles)} signature profiles; using {profile.name!r} ({profile.id})")
-
-    needed = (await client.signers.inputs_constraints(profile.id)).inputs_needed
-    signer = {
-        _FIELDS[ref.value]: _SAMPLE_INPUTS[ref.value] for ref in needed if ref.value in _FIELDS
-    }
-    signer.update(first_name="Ada", last_name="Lovelace", external_id="demo-signer")
-    say(f"2. the profile needs {', '.join(r.value for r in needed) or 'no input'} from a signer")
-
-    say("3. sending: signer, request, document, upload, publish -- one call")
-    progress = _Progress(stream)
-    sent = await client.signature_requests.send(
-        documents=[("demo-contract.pdf", _contract_pdf())],
-        signers=[signer],
-        title="Demo contract",
-        description="Sent by `python -m ignisign_async demo`",
-        signature_profile_id=profile.id,
-        expires_in=timedelta(days=7),
-        progress=progress,
-    )
-    progress.finish(progress.done)
+    sent = await _send(client, profile.id, say, stream)
     request_id = sent.signature_request_id
     (document_id,) = sent.document_ids
-    say(f"   signature request {request_id} is {sent.status}; signer {sent.signer_ids[0]}")
-
     try:
-        if fake is not None:
-            say("4. waiting for the signature (the emulator signs in a moment)")
-            async with anyio.create_task_group() as group:
-                group.start_soon(_sign_soon, fake, request_id)
-                context = await client.signature_requests.wait(request_id, poll_interval=0.2)
-        else:
-            say(f"4. waiting up to {wait:.0f} s for the signer to sign (check the signer's inbox)")
-            context = await client.signature_requests.wait(request_id, timeout=wait)
+        context = await _wait(client, request_id, fake, wait, say)
     except (SignatureRequestNotCompletedError, WaitTimeoutError) as exc:
         say(f"   {exc}; no proof to download")
         return 1
@@ -194,6 +153,73 @@ async def run(
     say(f"  webhook events     {len(events)}")
     say(f"  signature proof    {out_path} ({result.bytes_written:,} bytes)")
     return 0
+
+
+async def _listen(client: AsyncIgnisign, fake: FakeIgnisign | None) -> list[WebhookEvent]:
+    """The webhook events this run receives (the emulator delivers them to the router)."""
+    events: list[WebhookEvent] = []
+    router = client.webhook_router()
+
+    @router.on(None)
+    async def record(event: WebhookEvent) -> None:
+        events.append(event)
+
+    if fake is not None:
+        from .testing import asgi_sender
+
+        fake.webhook_sender = asgi_sender(router.asgi())
+        await client.webhooks.create(
+            url="https://demo.invalid/ignisign/webhooks", description="demo"
+        )
+    return events
+
+
+async def _send(
+    client: AsyncIgnisign, profile_id: str, say: Callable[[str], None], stream: TextIO
+) -> SentSignatureRequest:
+    """Steps 2-3: the inputs the profile needs, then the whole sending in one call."""
+    needed = (await client.signers.inputs_constraints(profile_id)).inputs_needed
+    signer = {
+        _FIELDS[ref.value]: _SAMPLE_INPUTS[ref.value] for ref in needed if ref.value in _FIELDS
+    }
+    signer.update(first_name="Ada", last_name="Lovelace", external_id="demo-signer")
+    say(f"2. the profile needs {', '.join(r.value for r in needed) or 'no input'} from a signer")
+
+    say("3. sending: signer, request, document, upload, publish -- one call")
+    progress = _Progress(stream)
+    sent = await client.signature_requests.send(
+        documents=[("demo-contract.pdf", _contract_pdf())],
+        signers=[signer],
+        title="Demo contract",
+        description="Sent by `python -m ignisign_async demo`",
+        signature_profile_id=profile_id,
+        expires_in=timedelta(days=7),
+        progress=progress,
+    )
+    progress.finish(progress.done)
+    say(
+        f"   signature request {sent.signature_request_id} is {sent.status};"
+        f" signer {sent.signer_ids[0]}"
+    )
+    return sent
+
+
+async def _wait(
+    client: AsyncIgnisign,
+    request_id: str,
+    fake: FakeIgnisign | None,
+    wait: float,
+    say: Callable[[str], None],
+) -> SignatureRequestContext:
+    """Step 4: until the request is signed (the emulator signs it in a moment)."""
+    if fake is None:
+        say(f"4. waiting up to {wait:.0f} s for the signer to sign (check the signer's inbox)")
+        return await client.signature_requests.wait(request_id, timeout=wait)
+    say("4. waiting for the signature (the emulator signs in a moment)")
+    async with anyio.create_task_group() as group:
+        group.start_soon(_sign_soon, fake, request_id)
+        context = await client.signature_requests.wait(request_id, poll_interval=0.2)
+    return context
 
 
 async def _sign_soon(fake: FakeIgnisign, request_id: str) -> None:

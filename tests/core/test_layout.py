@@ -18,6 +18,11 @@ CORE = sorted(
 )
 """The client, what it stands on, and the resources (the facade and the emulator have their own)."""
 
+HAND_WRITTEN = sorted(
+    path for path in PACKAGE.rglob("*.py") if path.relative_to(PACKAGE).parts[0] != "sync"
+)
+"""Every module of the package but the generated facade (``sync/``, written by a script)."""
+
 BELOW_THE_CLIENT = [path for path in CORE if path.name != "_client.py"] + sorted(
     (PACKAGE / "webhooks").glob("*.py")
 )
@@ -27,7 +32,7 @@ def _name(path: pathlib.Path) -> str:
     return str(path.relative_to(PACKAGE))
 
 
-@pytest.mark.parametrize("path", CORE, ids=_name)
+@pytest.mark.parametrize("path", HAND_WRITTEN, ids=_name)
 def test_modules_and_functions_stay_small(path: pathlib.Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count("\n") <= 400
