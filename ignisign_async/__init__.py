@@ -44,7 +44,8 @@ from .resources._send_types import NewDocument, NewSigner
 _setup_logging()
 
 if TYPE_CHECKING:
-    from ._downloads import DownloadResult, DownloadStream, ProgressCallback
+    from ._download_types import DownloadResult, ProgressCallback
+    from ._downloads import DownloadStream
     from ._redis_store import RedisTokenStore
     from ._response import APIResponse
     from .models._base import Model
@@ -97,8 +98,8 @@ _LAZY = {
     "WebhookRouter": ".webhooks",
     "WebhookEvent": ".webhooks",
     "DownloadStream": "._downloads",
-    "DownloadResult": "._downloads",
-    "ProgressCallback": "._downloads",
+    "DownloadResult": "._download_types",
+    "ProgressCallback": "._download_types",
     "RedisTokenStore": "._redis_store",
     "APIResponse": "._response",
     "Model": ".models._base",

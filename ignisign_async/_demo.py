@@ -219,7 +219,7 @@ async def _wait(
     async with anyio.create_task_group() as group:
         group.start_soon(_sign_soon, fake, request_id)
         context = await client.signature_requests.wait(request_id, poll_interval=0.2)
-    return context
+    return context  # noqa: RET504 (returned inside the task group, mypy sees no return)
 
 
 async def _sign_soon(fake: FakeIgnisign, request_id: str) -> None:

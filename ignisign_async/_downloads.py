@@ -16,10 +16,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import os
 import pathlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
-from typing import IO, TYPE_CHECKING, Final, TypeAlias, Union, final
+from typing import IO, TYPE_CHECKING, Final, final
 
 import anyio
 import anyio.to_thread
@@ -28,50 +27,21 @@ import httpx
 from ._args import max_bytes_arg, progress_arg
 from ._decoding import Decoder, Rechunk
 from ._download_handle import OpenDownload
+from ._download_types import DownloadResult, ProgressCallback, SaveTarget
 from ._errors import DownloadError
 from ._files import TempFile, check_target, write_behind, write_file
 from ._headers import parse_content_disposition, parse_length
-from .models._base import model
 
 if TYPE_CHECKING:
     from ._pipeline import Pipeline, Streamed
     from ._routes import Route
 
-__all__ = [
-    "DownloadStream",
-    "DownloadResult",
-    "ProgressCallback",
-    "SaveTarget",
-    "open_download",
-    "download",
-]
-
-ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
-"""Called as ``progress(bytes_done, total_or_None)`` after each chunk, and once more at the end
-when the total was unknown (``progress(done, done)``) or nothing arrived: the end is told once."""
-
-SaveTarget: TypeAlias = Union[str, "os.PathLike[str]", IO[bytes]]
-"""Where a download goes: a path, or a binary file object open for writing."""
+__all__ = ["DownloadStream", "open_download", "download"]
 
 WRITE_BATCH: Final = 1 << 20
 """Bytes gathered before one worker-thread write (one thread hop per MiB, not per chunk)."""
 
 _OCTET_STREAM: Final = "application/octet-stream"
-
-
-@final
-@model
-class DownloadResult:
-    """What a finished download wrote::
-
-        result = await client.proofs.download_signature_proof(document_id, "proof.pdf")
-        print(result.path, result.bytes_written)     # proof.pdf 183204
-
-    ``path`` is ``None`` when the download went to a file object.
-    """
-
-    path: pathlib.Path | None
-    bytes_written: int
 
 
 @final
@@ -181,6 +151,11 @@ class DownloadStream:
             decoder = Decoder.for_header(encoding)
         except ValueError as exc:
             raise self._undecodable(exc) from None
+        plain = decoder.identity and chunk_size is None and not response.is_stream_consumed
+        if plain and self._streamed.read_bound() is None:  # nothing to bound per read: fast
+            async for chunk in self._plain_chunks():
+                yield chunk
+            return
         raw = self._raw()
         try:
             while True:
@@ -197,6 +172,19 @@ class DownloadStream:
                 yield chunk
         finally:
             await raw.aclose()
+        self._check_complete()
+
+    async def _plain_chunks(self) -> AsyncIterator[bytes]:
+        """A body sent as is, read with no bound per read (httpx's read timeout applies)."""
+        cap = self._max_bytes
+        try:
+            async for data in self._response.aiter_raw():
+                self._received += len(data)
+                if cap is not None and self._received > cap:
+                    raise self._too_large(self._received)
+                yield data
+        except httpx.HTTPError as exc:
+            raise self._interrupted(exc) from exc
         self._check_complete()
 
     async def _raw(self) -> AsyncGenerator[bytes, None]:

@@ -14,14 +14,8 @@ from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, overload
 
 from .._args import wire_value
-from .._downloads import (
-    DownloadResult,
-    DownloadStream,
-    ProgressCallback,
-    SaveTarget,
-    download,
-    open_download,
-)
+from .._download_types import DownloadResult, ProgressCallback, SaveTarget
+from .._downloads import DownloadStream, download, open_download
 from .._raw import RawResponses
 from .._serde import camel
 from .._types import NOT_GIVEN, BodyFactory

@@ -7,7 +7,8 @@ from contextlib import AbstractAsyncContextManager
 from typing import Final
 
 from .._args import enum_arg
-from .._downloads import DownloadResult, DownloadStream, ProgressCallback, SaveTarget
+from .._download_types import DownloadResult, ProgressCallback, SaveTarget
+from .._downloads import DownloadStream
 from .._routes import Route
 from .._types import JSON, NOT_GIVEN, FileInput, NotGiven
 from .._uploads import file_sha256, file_upload

@@ -5,7 +5,8 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from .._downloads import DownloadResult, DownloadStream, ProgressCallback, SaveTarget
+from .._download_types import DownloadResult, ProgressCallback, SaveTarget
+from .._downloads import DownloadStream
 from .._errors import APIResponseValidationError
 from .._routes import Route
 from ..models.documents import DocumentIdContainer

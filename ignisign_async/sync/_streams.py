@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .._downloads import DownloadResult, ProgressCallback, SaveTarget
+from .._download_types import DownloadResult, ProgressCallback, SaveTarget
 from .._sync.twins import StreamTwin
 
 __all__ = ["SyncDownloadStream"]

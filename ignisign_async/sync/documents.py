@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from .._downloads import DownloadResult, ProgressCallback, SaveTarget
+from .._download_types import DownloadResult, ProgressCallback, SaveTarget
 from .._sync.twins import ResourceTwin
 from .._types import JSON, NOT_GIVEN, FileInput, NotGiven
 from ..models.documents import Document, DocumentAuthenticity, DocumentContext, DocumentIdContainer

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from .._downloads import DownloadResult, ProgressCallback, SaveTarget
+from .._download_types import DownloadResult, ProgressCallback, SaveTarget
 from .._sync.twins import ResourceTwin
 from ..models.documents import DocumentIdContainer
 from ..models.proofs import Signature, SignatureImages
