@@ -116,7 +116,7 @@ def _fake() -> FakeIgnisign:
 
 async def _every_emulator_path(shown: Shown, fake: FakeIgnisign, url: str | None) -> None:
     profile = fake.default_signature_profile_id
-    timeout = httpx.Timeout(0.15)
+    timeout = httpx.Timeout(0.5)  # a loaded machine answers within it; the delays below do not
     async with connect(fake, url, timeout=timeout, max_retries=1) as client:
         shown.texts += [repr(client), repr(client.with_options(max_retries=3)), repr(client._auth)]
         shown.texts += [repr(client.signers), repr(client.webhook_router())]
@@ -136,7 +136,7 @@ async def _every_emulator_path(shown: Shown, fake: FakeIgnisign, url: str | None
         await shown.expect(IgnisignError, client.signature_profiles.list())
         fake.faults.disconnect_next(1, when="after")
         await shown.expect(IgnisignError, client.signature_requests.init(profile))
-        fake.faults.delay(0.3, 2)  # timeouts
+        fake.faults.delay(1.0, 2)  # timeouts
         await shown.expect(IgnisignError, client.signature_profiles.list())
         fake.faults.clear()
         await shown.expect(IgnisignError, client.signers.create(signature_profile_id=profile))
@@ -297,7 +297,7 @@ async def test_an_answer_that_does_not_fit_shows_no_echoed_token(shown: Shown, f
 def test_nothing_secret_shown_by_the_sync_facade(shown: Shown) -> None:
     """The sync facade's own paths (a token shared by threads, its helper loop) show nothing."""
     fake = _fake()
-    with fake.sync_client(timeout=0.15, max_retries=1) as client:
+    with fake.sync_client(timeout=0.5, max_retries=1) as client:
         shown.texts += [repr(client), repr(client.signers)]
         client.signature_profiles.list()
         fake.revoke_tokens()
@@ -305,7 +305,7 @@ def test_nothing_secret_shown_by_the_sync_facade(shown: Shown) -> None:
         for fault in (
             lambda: fake.faults.fail_next(5, 503),
             lambda: fake.faults.disconnect_next(5),
-            lambda: fake.faults.delay(0.3, 2),
+            lambda: fake.faults.delay(1.0, 2),
         ):
             fault()
             with pytest.raises(IgnisignError) as caught:
