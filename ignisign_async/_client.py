@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 import httpx
@@ -35,10 +35,11 @@ from ._config import (
 )
 from ._pipeline import Pipeline
 from ._raw import RawResponses
+from ._requests import Requests
 from ._retry import RetryPolicy
 from ._routes import Route
 from ._store_flight import StoreFlight
-from ._types import NOT_GIVEN, AppEnvName, BodyFactory, NotGiven
+from ._types import NOT_GIVEN, AppEnvName, NotGiven
 
 if TYPE_CHECKING:
     from ._token_store import TokenStore
@@ -66,7 +67,7 @@ TokenSourceFactory = Callable[[Callable[[], Awaitable[str]]], TokenSource]
 """Builds a client's token source from its token-fetching coroutine function."""
 
 
-class AsyncIgnisign:
+class AsyncIgnisign(Requests):
     """The asynchronous IgniSign client (asyncio and Trio).
 
     Arguments left out are read from ``IGNISIGN_APP_ID``, ``IGNISIGN_APP_ENV``,
@@ -318,39 +319,3 @@ class AsyncIgnisign:
 
     async def _fetch_token(self) -> str:
         return await self._pipeline.fetch_token()
-
-    @overload
-    async def _request(
-        self,
-        route: Route,
-        *ids: object,
-        json: object = ...,
-        params: Mapping[str, object] | None = ...,
-        body: BodyFactory | None = ...,
-        cast: type[_T],
-    ) -> _T: ...
-
-    @overload
-    async def _request(
-        self,
-        route: Route,
-        *ids: object,
-        json: object = ...,
-        params: Mapping[str, object] | None = ...,
-        body: BodyFactory | None = ...,
-        cast: None = ...,
-    ) -> None: ...
-
-    async def _request(
-        self,
-        route: Route,
-        *ids: object,
-        json: object = NOT_GIVEN,
-        params: Mapping[str, object] | None = None,
-        body: BodyFactory | None = None,
-        cast: Any = None,
-    ) -> Any:
-        """Send one operation and structure its JSON answer as ``cast`` (``None``: ignore it)."""
-        return await self._pipeline.request(
-            route, *ids, json=json, params=params, body=body, cast=cast
-        )

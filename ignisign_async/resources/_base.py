@@ -11,14 +11,15 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 from .._args import wire_value
 from .._download_types import DownloadResult, ProgressCallback, SaveTarget
 from .._downloads import DownloadStream, download, open_download
 from .._raw import RawResponses
+from .._requests import Requests
 from .._serde import camel
-from .._types import NOT_GIVEN, BodyFactory
+from .._types import NOT_GIVEN
 
 if TYPE_CHECKING:
     from .._client import AsyncIgnisign
@@ -37,7 +38,7 @@ MAX_PAGES: Final = 10_000
 """Hard stop for walking a listing, whatever the server answers."""
 
 
-class Resource:
+class Resource(Requests):
     """A group of operations of the API, bound to one client."""
 
     __slots__ = ("_client", "_pipeline")
@@ -58,42 +59,6 @@ class Resource:
             response.request_id, response.parse().status
         """
         return RawResponses(self)
-
-    @overload
-    async def _request(
-        self,
-        route: Route,
-        *ids: object,
-        json: object = ...,
-        params: Mapping[str, object] | None = ...,
-        body: BodyFactory | None = ...,
-        cast: type[_T],
-    ) -> _T: ...
-
-    @overload
-    async def _request(
-        self,
-        route: Route,
-        *ids: object,
-        json: object = ...,
-        params: Mapping[str, object] | None = ...,
-        body: BodyFactory | None = ...,
-        cast: None = ...,
-    ) -> None: ...
-
-    async def _request(
-        self,
-        route: Route,
-        *ids: object,
-        json: object = NOT_GIVEN,
-        params: Mapping[str, object] | None = None,
-        body: BodyFactory | None = None,
-        cast: Any = None,
-    ) -> Any:
-        """Send one operation and structure its JSON answer as ``cast`` (``None``: ignore it)."""
-        return await self._pipeline.request(
-            route, *ids, json=json, params=params, body=body, cast=cast
-        )
 
     def _open_download(
         self, route: Route, *ids: str, max_bytes: int | None
