@@ -105,14 +105,17 @@ def environment_proxy(base_url: str) -> httpx.Proxy | None:
 
 def backend_transport(
     backend: str, limits: httpx.Limits = DEFAULT_LIMITS, *, base_url: str | None = None
-) -> httpx.AsyncBaseTransport | None:
-    """A fresh pool of ``backend`` (``None``: httpx's own, built by ``httpx.AsyncClient`` from
-    ``limits``, with its proxies from the environment; aiohttp's takes the environment's proxy
-    for ``base_url``). Both enforce httpx's connect, pool and read timeouts on every attempt;
-    aiohttp has no write timeout."""
+) -> httpx.AsyncBaseTransport:
+    """A fresh pool of ``backend``, through the environment's proxy for ``base_url`` (``None``:
+    no proxy, and no other setting read from the environment). Both enforce httpx's connect,
+    pool and read timeouts on every attempt; aiohttp has no write timeout.
+
+    httpx's pool is what ``httpx.AsyncClient`` would build from the same environment (proxy,
+    ``SSL_CERT_FILE``), but built here: the client then sends straight to it.
+    """
+    proxy = None if base_url is None else environment_proxy(base_url)
     if backend == "aiohttp":
         from ._aiohttp import AiohttpTransport
 
-        proxy = None if base_url is None else environment_proxy(base_url)
         return AiohttpTransport(limits=limits, proxy=proxy)
-    return None
+    return httpx.AsyncHTTPTransport(limits=limits, proxy=proxy, trust_env=base_url is not None)

@@ -137,6 +137,7 @@ class AsyncIgnisign(Requests):
             transport_enforces=enforces,
             base_headers=base_headers(default_headers),
             backend=pool.backend,
+            direct=pool.direct,
         )
         options = Options(
             timeout=timeout_,

@@ -220,6 +220,8 @@ class Pool:
     transport_enforces: bool
     backend: str
     """The ``http_backend`` of a pool the client built (``httpx`` for a caller's)."""
+    direct: httpx.AsyncBaseTransport | None = None
+    """The transport under a client the SDK built: requests go straight to it (see Shared)."""
 
 
 def build_pool(
@@ -240,8 +242,11 @@ def build_pool(
     enforces = transport_enforces(transport, own_client=http_client is None)
     if http_client is not None:
         return Pool(http=http_client, owns_http=False, transport_enforces=enforces, backend=backend)
-    http = own_http_client(transport, timeout, identity)
-    return Pool(http=http, owns_http=True, transport_enforces=enforces, backend=backend)
+    assert transport is not None
+    http = own_http_client(transport, timeout)
+    return Pool(
+        http=http, owns_http=True, transport_enforces=enforces, backend=backend, direct=transport
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -278,6 +283,7 @@ class Shared:
         "backend",
         "base_headers",
         "clock",
+        "direct",
         "flight",
         "http",
         "json_headers",
@@ -295,8 +301,14 @@ class Shared:
         transport_enforces: bool,
         base_headers: Mapping[str, str],
         backend: str = "httpx",
+        direct: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.http = http
+        self.direct = direct
+        """The transport under a client the SDK built, sent to directly: that client's
+        ``send`` would only add what the SDK never uses (auth flows, event hooks, redirects,
+        the cookie jar), at a cost that shows on every call (benchmark row 1). ``None`` for a caller's client,
+        whose settings all apply."""
         self.backend = backend
         """The ``http_backend`` of the pool the client built (``httpx`` for a caller's)."""
         self.owns_http = owns_http
@@ -334,14 +346,10 @@ def base_headers(default_headers: Mapping[str, str] | None) -> dict[str, str]:
     return headers
 
 
-def own_http_client(
-    transport: httpx.AsyncBaseTransport | None, timeout: httpx.Timeout, identity: Identity
-) -> httpx.AsyncClient:
-    """The client's own pool: never following redirects, and no environment proxy for this
-    machine (``HTTP_PROXY`` would see the secret in clear)."""
+def own_http_client(transport: httpx.AsyncBaseTransport, timeout: httpx.Timeout) -> httpx.AsyncClient:
+    """The client the SDK builds around ``transport``: it closes the transport; requests skip it
+    (:attr:`Shared.direct`). The environment's proxy for the base URL, if any, is in the
+    transport: none for this machine (``HTTP_PROXY`` would see the secret in clear)."""
     return httpx.AsyncClient(
-        transport=transport,
-        timeout=timeout,
-        follow_redirects=False,
-        trust_env=not is_loopback(identity.base_url),
+        transport=transport, timeout=timeout, follow_redirects=False, trust_env=False
     )

@@ -288,11 +288,7 @@ class Pipeline:
         outcome: tuple[httpx.Response, Body | None] | BaseException
         try:
             with anyio.fail_after(limit) if limit != math.inf else contextlib.nullcontext():
-                # Never follow a redirect, even with a caller's client that would: a 307/308
-                # re-sends the body (the app secret, for the auth call) to the new host.
-                response = await self._shared.http.send(
-                    request, stream=True, follow_redirects=False
-                )
+                response = await self._exchange(request)
                 content = None
                 if not call.stream and response.is_success:
                     content = await self._read(response, call)
@@ -313,6 +309,19 @@ class Pipeline:
                 "%s -> %s %s %.1f ms (attempt %d)", call.name, shown, word, elapsed_ms, attempt
             )
         return outcome
+
+    async def _exchange(self, request: httpx.Request) -> httpx.Response:
+        """The answer's head: from the SDK's own transport directly, else the caller's client.
+
+        Never a redirect followed, even by a caller's client that would: a 307/308 re-sends the
+        body (the app secret, for the auth call) to the new host.
+        """
+        direct = self._shared.direct
+        if direct is None:
+            return await self._shared.http.send(request, stream=True, follow_redirects=False)
+        response = await direct.handle_async_request(request)
+        response.request = request
+        return response
 
     async def _read(self, response: httpx.Response, call: Call) -> Body:
         """A 2xx answer's body, through ``max_response_bytes`` (over it: the connection drops)."""
