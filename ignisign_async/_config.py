@@ -307,8 +307,8 @@ class Shared:
         self.direct = direct
         """The transport under a client the SDK built, sent to directly: that client's
         ``send`` would only add what the SDK never uses (auth flows, event hooks, redirects,
-        the cookie jar), at a cost that shows on every call (benchmark row 1). ``None`` for a caller's client,
-        whose settings all apply."""
+        the cookie jar), at a cost that shows on every call (benchmark row 1). ``None`` for a
+        caller's client, whose settings all apply."""
         self.backend = backend
         """The ``http_backend`` of the pool the client built (``httpx`` for a caller's)."""
         self.owns_http = owns_http
@@ -346,7 +346,9 @@ def base_headers(default_headers: Mapping[str, str] | None) -> dict[str, str]:
     return headers
 
 
-def own_http_client(transport: httpx.AsyncBaseTransport, timeout: httpx.Timeout) -> httpx.AsyncClient:
+def own_http_client(
+    transport: httpx.AsyncBaseTransport, timeout: httpx.Timeout
+) -> httpx.AsyncClient:
     """The client the SDK builds around ``transport``: it closes the transport; requests skip it
     (:attr:`Shared.direct`). The environment's proxy for the base URL, if any, is in the
     transport: none for this machine (``HTTP_PROXY`` would see the secret in clear)."""
