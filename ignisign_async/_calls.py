@@ -20,7 +20,7 @@ class Call:
     """One operation being sent: what every attempt of it is built from."""
 
     route: Route
-    url: str
+    url: httpx.URL
     name: str
     params: dict[str, str] | None
     content: bytes | None = attrs.field(repr=False)
@@ -64,7 +64,8 @@ def build_request(
     content: bytes | AsyncIterable[bytes] | None = call.content
     if call.body is not None:
         extra, content = call.body()
-        headers = {**headers, **extra}
+        headers = headers.copy()
+        headers.update(extra)
     elif content is not None:
         headers = shared.json_headers
     method = call.route.method
