@@ -24,7 +24,7 @@ import functools
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, TypeGuard, cast, final
+from typing import TYPE_CHECKING, Final, TypeGuard, cast, final
 
 import anyio.from_thread
 import anyio.to_thread
@@ -37,7 +37,7 @@ from .runtime import SyncRuntime, TokenFactory, loop_free_transport
 if TYPE_CHECKING:
     from .._client import AsyncIgnisign
 
-__all__ = ["LeanClient", "SyncBridge", "TwinFactory", "runtime_for", "sync_bridge"]
+__all__ = ["SyncBridge", "TwinFactory", "runtime_for", "sync_bridge"]
 
 
 class _Body(httpx.AsyncByteStream):
@@ -167,59 +167,6 @@ def sync_bridge(
     return SyncBridge(pool.handle_request, close=pool.close, name="its own httpx.HTTPTransport")
 
 
-class LeanClient(httpx.AsyncClient):
-    """The ``httpx.AsyncClient`` the facade hands the core: each request straight to its bridge.
-
-    ``send`` skips what ``httpx.AsyncClient.send`` adds around the transport (auth flows, event
-    hooks, redirects, the cookie jar): the SDK uses none of them, and the blocking client under
-    the bridge, if any, applies the caller's. ``build_request`` builds the request directly.
-    That halves the facade's cost over an ``httpx.Client`` call (benchmark row 10).
-    """
-
-    def __init__(self, bridge: SyncBridge) -> None:
-        super().__init__(transport=bridge, follow_redirects=False, trust_env=False)
-        self.bridge = bridge
-
-    def build_request(
-        self,
-        method: str,
-        url: httpx.URL | str,
-        *,
-        params: Any = None,
-        headers: Any = None,
-        content: Any = None,
-        timeout: Any = httpx.USE_CLIENT_DEFAULT,
-        **others: Any,
-    ) -> httpx.Request:
-        if others or isinstance(timeout, type(httpx.USE_CLIENT_DEFAULT)):
-            return super().build_request(
-                method, url, params=params, headers=headers, content=content, **others
-            )
-        extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
-        return httpx.Request(
-            method, url, params=params, headers=headers, content=content, extensions=extensions
-        )
-
-    async def send(
-        self,
-        request: httpx.Request,
-        *,
-        stream: bool = False,
-        auth: object = httpx.USE_CLIENT_DEFAULT,
-        follow_redirects: object = httpx.USE_CLIENT_DEFAULT,
-    ) -> httpx.Response:
-        if follow_redirects is True:
-            raise ValueError("the SDK never follows redirects")
-        response = await self.bridge.handle_async_request(request)
-        response.request = request
-        if not stream:
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
-        return response
-
-
 TwinFactory = Callable[
     ["httpx.AsyncBaseTransport | None", "httpx.AsyncClient | None", "str | None", TokenFactory],
     "AsyncIgnisign",
@@ -273,10 +220,10 @@ def runtime_for(
 
 def _lean(
     factory: TwinFactory, bridge: SyncBridge, tokens: TokenFactory
-) -> tuple[AsyncIgnisign, Release]:
-    """A loop's client on ``bridge``, through a :class:`LeanClient` that closing it releases."""
-    http = LeanClient(bridge)
-    return factory(None, http, None, tokens), http.aclose
+) -> tuple[AsyncIgnisign, Release | None]:
+    """A loop's client on ``bridge``, given as its transport: the core sends each request
+    straight to it (no ``httpx.AsyncClient.send`` around it) and closes it with the client."""
+    return factory(bridge, None, None, tokens), None
 
 
 def _blocking(transport: object) -> TypeGuard[httpx.BaseTransport]:
