@@ -36,10 +36,8 @@ from ._errors import (
     WebhookVerificationError,
 )
 from ._logs import setup_logging as _setup_logging
-from ._token_store import MemoryTokenStore, TokenStore
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
-from .resources._send_types import NewDocument, NewSigner
 
 _setup_logging()
 
@@ -48,7 +46,9 @@ if TYPE_CHECKING:
     from ._downloads import DownloadStream
     from ._redis_store import RedisTokenStore
     from ._response import APIResponse
+    from ._token_store import MemoryTokenStore, TokenStore
     from .models._base import Model
+    from .resources._send_types import NewDocument, NewSigner
     from .sync import Ignisign
     from .webhooks import WebhookEvent, WebhookRouter
 
@@ -101,6 +101,10 @@ _LAZY = {
     "DownloadResult": "._download_types",
     "ProgressCallback": "._download_types",
     "RedisTokenStore": "._redis_store",
+    "MemoryTokenStore": "._token_store",
+    "TokenStore": "._token_store",
+    "NewDocument": ".resources._send_types",
+    "NewSigner": ".resources._send_types",
     "APIResponse": "._response",
     "Model": ".models._base",
 }

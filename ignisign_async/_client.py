@@ -38,7 +38,6 @@ from ._raw import RawResponses
 from ._requests import Requests
 from ._retry import RetryPolicy
 from ._routes import Route
-from ._store_flight import StoreFlight
 from ._types import NOT_GIVEN, AppEnvName, NotGiven
 
 if TYPE_CHECKING:
@@ -149,14 +148,23 @@ class AsyncIgnisign(Requests):
         self._identity = identity
         self._shared = shared
         self._pipeline = Pipeline(identity, options, shared)
-        # The token is always fetched with this first client's settings, whichever copy asks.
+        self._attach_tokens(token_store, _tokens)
+        self._attach_resources()
+
+    def _attach_tokens(
+        self, token_store: TokenStore | None, tokens: TokenSourceFactory | None
+    ) -> None:
+        """The shared token source; the token is always fetched with this first client's
+        settings, whichever copy asks."""
+        shared, identity = self._shared, self._identity
         fetch: Callable[[], Awaitable[str]] = self._pipeline.fetch_token
         if token_store is not None:  # beneath the in-process single flight: the fleet's token
+            from ._store_flight import StoreFlight  # loaded only for fleets
+
             flight = StoreFlight(token_store, app_id=identity.app_id, app_env=identity.app_env)
             shared.flight = flight
             fetch = functools.partial(flight.obtain, fetch)
-        shared.auth = TokenManager(fetch) if _tokens is None else _tokens(fetch)
-        self._attach_resources()
+        shared.auth = TokenManager(fetch) if tokens is None else tokens(fetch)
 
     # -- identity -------------------------------------------------------------------------
 
