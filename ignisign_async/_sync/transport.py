@@ -198,7 +198,9 @@ def runtime_for(
         )
     if own:
         return SyncRuntime(
-            lambda tokens: _lean(factory, sync_bridge(), tokens), per_thread=True, fork_safe=True
+            lambda tokens: _on_bridge(factory, sync_bridge(), tokens),
+            per_thread=True,
+            fork_safe=True,
         )
     if _blocking(transport) or isinstance(http_client, httpx.Client):
         if transport is not None and http_client is not None:
@@ -206,7 +208,7 @@ def runtime_for(
         sync_client = http_client if isinstance(http_client, httpx.Client) else None
         bridge = sync_bridge(transport if _blocking(transport) else None, sync_client)
         return SyncRuntime(
-            lambda tokens: _lean(factory, bridge, tokens), per_thread=True, fork_safe=False
+            lambda tokens: _on_bridge(factory, bridge, tokens), per_thread=True, fork_safe=False
         )
     async_transport = cast("httpx.AsyncBaseTransport | None", transport)
     async_client = http_client
@@ -218,7 +220,7 @@ def runtime_for(
     )
 
 
-def _lean(
+def _on_bridge(
     factory: TwinFactory, bridge: SyncBridge, tokens: TokenFactory
 ) -> tuple[AsyncIgnisign, Release | None]:
     """A loop's client on ``bridge``, given as its transport: the core sends each request
