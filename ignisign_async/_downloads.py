@@ -6,9 +6,10 @@ A download is an async context manager around one response whose body is not rea
         print(stream.content_type, stream.content_length, stream.file_name)
         result = await stream.save("proof.pdf", progress=lambda done, total: print(done, total))
 
-Disk writes never block the event loop (see :mod:`._files`): chunks are gathered into ~1 MiB
-batches, and a worker thread writes each batch while the next one arrives. Saving to a path
-writes a temporary file beside it and renames it into place only once the whole body arrived.
+Disk writes never block the event loop (see :mod:`._files`): one worker thread per download
+writes while the next bytes arrive. Saving to a path copies the body into a ring of 4 MiB slots
+(see :mod:`._spool`), written to a temporary file beside the target and renamed into place only
+once the whole body arrived; a file object receives ~1 MiB batches.
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ import contextlib
 import functools
 import io
 import pathlib
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
-from typing import IO, TYPE_CHECKING, Final, final
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+)
+from typing import IO, TYPE_CHECKING, Final, TypeVar, final
 
 import anyio
 import anyio.to_thread
@@ -31,6 +39,7 @@ from ._download_types import DownloadResult, ProgressCallback, SaveTarget
 from ._errors import DownloadError
 from ._files import TempFile, check_target, write_behind, write_file
 from ._headers import parse_content_disposition, parse_length
+from ._spool import SLOTS, Spool
 
 if TYPE_CHECKING:
     from ._pipeline import Pipeline, Streamed
@@ -39,7 +48,9 @@ if TYPE_CHECKING:
 __all__ = ["DownloadStream", "open_download", "download"]
 
 WRITE_BATCH: Final = 1 << 20
-"""Bytes gathered before one worker-thread write (one thread hop per MiB, not per chunk)."""
+"""Bytes gathered before one write to a file object (one thread hop per MiB, not per chunk)."""
+
+T = TypeVar("T")
 
 _OCTET_STREAM: Final = "application/octet-stream"
 
@@ -246,7 +257,16 @@ class DownloadStream:
         temp = await anyio.to_thread.run_sync(TempFile.beside, path)
         finished = False
         try:
-            written = await self._pump(temp.write, progress, inline=False)
+            spool = Spool()
+            try:
+                drain = functools.partial(spool.drain, temp.fileno())
+                written = await write_behind(
+                    drain,
+                    lambda deliver: self._batches(spool.push, spool.flush, deliver, progress),
+                    capacity=SLOTS,
+                )
+            finally:
+                spool.close()  # the writer thread is done with it
             await anyio.to_thread.run_sync(temp.commit)
             finished = True
         finally:
@@ -267,35 +287,36 @@ class DownloadStream:
         ``inline``: call ``write`` on the event loop (memory); otherwise a worker thread writes
         each batch while the next one is read from the network.
         """
+        batches = _Batches()
         if not inline:
-            return await write_behind(write, lambda deliver: self._batches(deliver, progress))
+            return await write_behind(
+                write, lambda deliver: self._batches(batches.push, batches.flush, deliver, progress)
+            )
 
         async def deliver(batch: list[bytes]) -> None:
             write(batch)
 
-        return await self._batches(deliver, progress)
+        return await self._batches(batches.push, batches.flush, deliver, progress)
 
     async def _batches(
         self,
-        deliver: Callable[[list[bytes]], Awaitable[None]],
+        push: Callable[[bytes], Iterable[T]],
+        flush: Callable[[], T | None],
+        deliver: Callable[[T], Awaitable[None]],
         progress: ProgressCallback | None,
     ) -> int:
+        """Gather the body with ``push`` and ``deliver`` each full batch; return the size."""
         total = self.content_length
         done = 0
-        pending: list[bytes] = []
-        pending_size = 0
         async for chunk in self._chunks(None):
-            pending.append(chunk)
-            pending_size += len(chunk)
             done += len(chunk)
-            if pending_size >= WRITE_BATCH:
-                await deliver(pending)
-                pending = []
-                pending_size = 0
+            for batch in push(chunk):
+                await deliver(batch)
             if progress is not None:
                 progress(done, total)
-        if pending:
-            await deliver(pending)
+        last = flush()
+        if last is not None:
+            await deliver(last)
         if progress is not None and (total is None or not done):
             progress(done, done if total is None else total)  # else the last chunk told it
         return done
@@ -385,3 +406,25 @@ async def download(
     async with open_download(pipeline, route, *ids, max_bytes=max_bytes) as stream:
         stream._claim()
         return await stream._save(target, progress)
+
+
+@final
+class _Batches:
+    """Chunks gathered into lists of about :data:`WRITE_BATCH` bytes (no copying)."""
+
+    __slots__ = ("_pending", "_size")
+
+    def __init__(self) -> None:
+        self._pending: list[bytes] = []
+        self._size = 0
+
+    def push(self, chunk: bytes) -> list[list[bytes]]:
+        self._pending.append(chunk)
+        self._size += len(chunk)
+        if self._size < WRITE_BATCH:
+            return []
+        return [self.flush() or []]
+
+    def flush(self) -> list[bytes] | None:
+        batch, self._pending, self._size = self._pending, [], 0
+        return batch or None

@@ -1,60 +1,112 @@
 """Where a download's bytes go: the target checked up front, a temporary file beside the final
-path, and a worker thread that writes batches while the next one arrives."""
+path, and one worker thread that writes batches while the next ones arrive."""
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import io
-import itertools
 import os
 import pathlib
+import queue
+import threading
 from collections.abc import Awaitable, Callable
-from typing import IO, Final, final
+from typing import IO, Final, Generic, TypeVar, final
 
 import anyio
+import anyio.from_thread
 import anyio.to_thread
 
 __all__ = ["TempFile", "WRITE_QUEUE", "check_target", "write_behind", "write_file"]
 
 WRITE_QUEUE: Final = 2
-"""Batches that may wait for the writer thread (memory in flight: about 4 MiB)."""
+"""Batches that may wait for the writer thread (memory in flight: about 3 MiB)."""
+
+T = TypeVar("T")
 
 
 async def write_behind(
-    write: Callable[[list[bytes]], None],
-    produce: Callable[[Callable[[list[bytes]], Awaitable[None]]], Awaitable[int]],
+    write: Callable[[T], None],
+    produce: Callable[[Callable[[T], Awaitable[None]]], Awaitable[int]],
+    *,
+    capacity: int = WRITE_QUEUE,
 ) -> int:
-    """Run ``produce(deliver)`` while a worker thread runs ``write`` on each delivered batch.
+    """Run ``produce(deliver)`` while one worker thread runs ``write`` on each delivered item.
 
-    Reading the network and writing the disk overlap, so the thread hops cost no waiting; at
-    most :data:`WRITE_QUEUE` batches wait for the writer. The first failure (reading or
-    writing) stops both and is raised as itself; a write in progress always completes first.
+    Reading the network and writing the disk overlap. One thread serves the whole download: the
+    loop wakes it only when it sleeps, and it wakes the loop only when ``capacity`` items wait.
+    The first failure (reading or writing) stops both and is raised as itself; a write in
+    progress always completes first, and the thread is done when this returns.
     """
-    send, receive = anyio.create_memory_object_stream[list[bytes]](WRITE_QUEUE)
+    handoff = _Handoff[T](capacity)
     errors: list[Exception] = []
     size = 0
 
-    async def writer() -> None:
+    def writer() -> None:
         try:
-            with receive:
-                async for batch in receive:
-                    await anyio.to_thread.run_sync(write, batch)
+            handoff.serve(write)
         except Exception as exc:
             errors.append(exc)
-            tasks.cancel_scope.cancel()
+            anyio.from_thread.run_sync(tasks.cancel_scope.cancel)
 
     async with anyio.create_task_group() as tasks:
-        tasks.start_soon(writer)
+        tasks.start_soon(anyio.to_thread.run_sync, writer)
+        drained = False
         try:
-            with send:
-                size = await produce(send.send)
+            size = await produce(handoff.deliver)
+            drained = True
         except Exception as exc:
             errors.append(exc)
             tasks.cancel_scope.cancel()
+        finally:
+            handoff.close(drain=drained)
     if errors:
         raise errors[0]
     return size
+
+
+class _Handoff(Generic[T]):
+    """Items passed from the event loop to one worker thread, in order, ``capacity`` at most."""
+
+    def __init__(self, capacity: int) -> None:
+        self._items: queue.SimpleQueue[T | object] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._capacity = capacity
+        self._pending = 0  # delivered and not written yet
+        self._room: anyio.Event | None = None  # set when the loop waits for the writer
+        self._stopped = False
+
+    async def deliver(self, item: T) -> None:
+        """Hand ``item`` over (event loop); wait while ``capacity`` items are not written yet."""
+        room = None
+        with self._lock:
+            self._pending += 1
+            if self._pending >= self._capacity:
+                room = self._room = anyio.Event()
+        self._items.put(item)
+        if room is not None:
+            await room.wait()
+
+    def close(self, *, drain: bool) -> None:
+        """No more items (event loop): write those handed over if ``drain``, else drop them."""
+        self._stopped = not drain
+        self._items.put(_END)
+
+    def serve(self, write: Callable[[T], None]) -> None:
+        """Write each item until :meth:`close` (worker thread)."""
+        while (item := self._items.get()) is not _END and not self._stopped:
+            write(item)  # type: ignore[arg-type]
+            del item
+            with self._lock:
+                self._pending -= 1
+                room = self._room if self._pending < self._capacity else None
+                if room is not None:
+                    self._room = None
+            if room is not None:
+                anyio.from_thread.run_sync(room.set)
+
+
+_END: Final = object()
+"""Put after the last item: the writer thread returns."""
 
 
 async def check_target(to: object) -> pathlib.Path | IO[bytes]:
@@ -112,24 +164,12 @@ class TempFile:
             return cls(fd, path, final)
         raise FileExistsError(f"could not create a temporary file beside {str(final)!r}")
 
-    def write(self, chunks: list[bytes]) -> None:
-        """Write every chunk: one ``writev`` call per batch where the OS has it, no joining."""
+    def fileno(self) -> int:
+        """The open file descriptor (until :meth:`commit` or :meth:`discard`)."""
         fd = self._fd
-        assert fd is not None
-        views = collections.deque(memoryview(chunk) for chunk in chunks if chunk)
-        while views:
-            if _WRITEV is not None:
-                count = _WRITEV(fd, list(itertools.islice(views, _IOV_MAX)))
-            else:
-                count = os.write(fd, views[0])
-            while count:
-                head = views[0]
-                if count >= len(head):
-                    count -= len(head)
-                    views.popleft()
-                else:
-                    views[0] = head[count:]
-                    count = 0
+        if fd is None:
+            raise ValueError("the temporary file is closed")
+        return fd
 
     def _close(self) -> None:
         fd, self._fd = self._fd, None
@@ -146,10 +186,6 @@ class TempFile:
         self._close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
-
-
-_WRITEV: Final = getattr(os, "writev", None)
-_IOV_MAX: Final = 512
 
 
 def write_file(sink: IO[bytes], chunks: list[bytes]) -> None:

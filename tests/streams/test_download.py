@@ -525,22 +525,32 @@ async def test_a_write_error_is_raised_as_itself(api: StreamApi, client: AsyncIg
     assert bodies[0].closed
 
 
+async def test_one_chunk_larger_than_the_ring_is_saved_byte_exact(
+    api: StreamApi, client: AsyncIgnisign, tmp_path: pathlib.Path
+) -> None:
+    body = bytes(range(256)) * (53 * 1024 + 1)  # 13.25 MiB + 256 bytes: the ring is 12 MiB
+    serve(api, data=body, chunk=len(body))
+    result = await client.proofs.download_signature_proof(DOC, tmp_path / "proof.pdf")
+    assert result.bytes_written == len(body)
+    assert (tmp_path / "proof.pdf").read_bytes() == body
+
+
 async def test_a_write_error_to_a_path_leaves_no_file(
     api: StreamApi,
     client: AsyncIgnisign,
     tmp_path: pathlib.Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    serve(api)
+    serve(api, data=bytes(9 * MIB))  # three slots of the ring: 4, 4 and 1 MiB
     calls: list[int] = []
 
-    def write(self: Any, chunks: list[bytes]) -> None:
-        calls.append(len(chunks))
+    def write(self: Any, fd: int, slot: tuple[int, int]) -> None:
+        calls.append(slot[1])
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("ignisign_async._files.TempFile.write", write)
+    monkeypatch.setattr("ignisign_async._spool.Spool.drain", write)
     with pytest.raises(OSError, match="No space left"):
         await client.proofs.download_signature_proof(DOC, tmp_path / "proof.pdf")
     assert files(tmp_path) == []
-    assert len(calls) == 2
+    assert calls == [4 * MIB, 4 * MIB]
