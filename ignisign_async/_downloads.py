@@ -37,7 +37,7 @@ from ._decoding import Decoder, Rechunk
 from ._download_handle import OpenDownload
 from ._download_types import DownloadResult, ProgressCallback, SaveTarget
 from ._errors import DownloadError
-from ._files import TempFile, check_target, write_behind, write_file
+from ._files import Batches, TempFile, check_target, write_behind, write_file
 from ._headers import parse_content_disposition, parse_length
 from ._spool import SLOTS, Spool
 
@@ -46,9 +46,6 @@ if TYPE_CHECKING:
     from ._routes import Route
 
 __all__ = ["DownloadStream", "open_download", "download"]
-
-WRITE_BATCH: Final = 1 << 20
-"""Bytes gathered before one write to a file object (one thread hop per MiB, not per chunk)."""
 
 T = TypeVar("T")
 
@@ -282,21 +279,16 @@ class DownloadStream:
         *,
         inline: bool,
     ) -> int:
-        """Copy the body to ``write`` in ~1 MiB batches; return the size.
-
-        ``inline``: call ``write`` on the event loop (memory); otherwise a worker thread writes
-        each batch while the next one is read from the network.
-        """
-        batches = _Batches()
-        if not inline:
-            return await write_behind(
-                write, lambda deliver: self._batches(batches.push, batches.flush, deliver, progress)
-            )
+        """Copy the body to ``write`` in ~1 MiB batches, from a worker thread unless ``inline``."""
+        batches = Batches()
 
         async def deliver(batch: list[bytes]) -> None:
             write(batch)
 
-        return await self._batches(batches.push, batches.flush, deliver, progress)
+        def produce(deliver: Callable[[list[bytes]], Awaitable[None]]) -> Awaitable[int]:
+            return self._batches(batches.push, batches.flush, deliver, progress)
+
+        return await (produce(deliver) if inline else write_behind(write, produce))
 
     async def _batches(
         self,
@@ -406,25 +398,3 @@ async def download(
     async with open_download(pipeline, route, *ids, max_bytes=max_bytes) as stream:
         stream._claim()
         return await stream._save(target, progress)
-
-
-@final
-class _Batches:
-    """Chunks gathered into lists of about :data:`WRITE_BATCH` bytes (no copying)."""
-
-    __slots__ = ("_pending", "_size")
-
-    def __init__(self) -> None:
-        self._pending: list[bytes] = []
-        self._size = 0
-
-    def push(self, chunk: bytes) -> list[list[bytes]]:
-        self._pending.append(chunk)
-        self._size += len(chunk)
-        if self._size < WRITE_BATCH:
-            return []
-        return [self.flush() or []]
-
-    def flush(self) -> list[bytes] | None:
-        batch, self._pending, self._size = self._pending, [], 0
-        return batch or None

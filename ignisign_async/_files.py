@@ -16,7 +16,18 @@ import anyio
 import anyio.from_thread
 import anyio.to_thread
 
-__all__ = ["TempFile", "WRITE_QUEUE", "check_target", "write_behind", "write_file"]
+__all__ = [
+    "Batches",
+    "TempFile",
+    "WRITE_BATCH",
+    "WRITE_QUEUE",
+    "check_target",
+    "write_behind",
+    "write_file",
+]
+
+WRITE_BATCH: Final = 1 << 20
+"""Bytes gathered before one write to a file object (one thread hop per MiB, not per chunk)."""
 
 WRITE_QUEUE: Final = 2
 """Batches that may wait for the writer thread (memory in flight: about 3 MiB)."""
@@ -199,3 +210,25 @@ def write_file(sink: IO[bytes], chunks: list[bytes]) -> None:
             if not more:
                 raise OSError("the file object stopped accepting data")
             view = view[more:]
+
+
+@final
+class Batches:
+    """Chunks gathered into lists of about :data:`WRITE_BATCH` bytes (no copying)."""
+
+    __slots__ = ("_pending", "_size")
+
+    def __init__(self) -> None:
+        self._pending: list[bytes] = []
+        self._size = 0
+
+    def push(self, chunk: bytes) -> list[list[bytes]]:
+        self._pending.append(chunk)
+        self._size += len(chunk)
+        if self._size < WRITE_BATCH:
+            return []
+        return [self.flush() or []]
+
+    def flush(self) -> list[bytes] | None:
+        batch, self._pending, self._size = self._pending, [], 0
+        return batch or None
