@@ -3,7 +3,8 @@
 Contenders, each fetching the same generated body from the same server:
 
 * ``sdk``: ``client.proofs.download_signature_proof(document_id, path)`` (temporary file,
-  ~1 MiB batches written by a worker thread while the next ones arrive, rename into place);
+  a 12 MiB ring of 4 MiB slots drained by one writer thread while the next bytes arrive, rename
+  into place);
 * ``raw``: ``httpx.AsyncClient.stream`` + ``aiter_bytes`` + a plain blocking ``file.write``
   per chunk, on the event loop.
 
