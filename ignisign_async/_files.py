@@ -225,10 +225,11 @@ class Batches:
     def push(self, chunk: bytes) -> list[list[bytes]]:
         self._pending.append(chunk)
         self._size += len(chunk)
-        if self._size < WRITE_BATCH:
-            return []
-        return [self.flush() or []]
+        return [self._take()] if self._size >= WRITE_BATCH else []
 
     def flush(self) -> list[bytes] | None:
+        return self._take() if self._pending else None
+
+    def _take(self) -> list[bytes]:
         batch, self._pending, self._size = self._pending, [], 0
-        return batch or None
+        return batch

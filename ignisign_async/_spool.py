@@ -83,7 +83,9 @@ class Spool:
             base = self._slot * self._slot_size
             take = min(size - start, self._slot_size - self._fill)
             at = base + self._fill
-            self._map[at : at + take] = chunk if take == size else memoryview(chunk)[start:][:take]
+            self._map[at : at + take] = (
+                chunk if take == size else memoryview(chunk)[start : start + take]
+            )
             self._fill += take
             start += take
             if self._fill == self._slot_size:
